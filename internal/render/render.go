@@ -1,0 +1,128 @@
+// Package render turns what people write into safe HTML, once, when it is
+// written: articles from Markdown, comments from plain text with clickable
+// links. The stored HTML is served as is, so every path out of this package
+// goes through an allow-list sanitizer.
+package render
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+var (
+	// Raw HTML in Markdown is escaped by goldmark (no WithUnsafe), and the
+	// sanitizer runs after it anyway: two independent locks.
+	markdown = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+	articlePolicy = newArticlePolicy()
+	commentPolicy = newCommentPolicy()
+)
+
+func newArticlePolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireNoReferrerOnLinks(false)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	// Heading ids let readers link to a section; goldmark makes them.
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[\p{L}\p{N}_-]{1,100}$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+	return p
+}
+
+func newCommentPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowURLSchemes("http", "https")
+	p.RequireParseableURLs(true)
+	// Comment links are the writer's, not the site's: tell search engines so.
+	p.RequireNoFollowOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^[a-z ]+$`)).OnElements("a")
+	return p
+}
+
+// Article renders Markdown to sanitized HTML.
+func Article(src string) (string, error) {
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(src), &buf); err != nil {
+		return "", err
+	}
+	return articlePolicy.Sanitize(buf.String()), nil
+}
+
+// urlRe finds http(s) links in plain text. It stops at spaces, quotes and
+// angle brackets, and at CJK punctuation so "见 https://x.cn/a。" works.
+var urlRe = regexp.MustCompile(`https?://[^\s<>"'` + "`" + `\x{3000}-\x{303F}\x{FF01}-\x{FF0F}]+`)
+
+// Comment renders a plain-text comment: paragraphs at blank lines, line
+// breaks kept, http(s) links made clickable with rel="nofollow ugc".
+func Comment(src string) string {
+	src = strings.ReplaceAll(src, "\r\n", "\n")
+	var b strings.Builder
+	for _, para := range splitParagraphs(src) {
+		b.WriteString("<p>")
+		for i, line := range strings.Split(para, "\n") {
+			if i > 0 {
+				b.WriteString("<br>")
+			}
+			linkify(&b, line)
+		}
+		b.WriteString("</p>")
+	}
+	return commentPolicy.Sanitize(b.String())
+}
+
+var blankLineRe = regexp.MustCompile(`\n\s*\n`)
+
+func splitParagraphs(s string) []string {
+	var out []string
+	for _, p := range blankLineRe.Split(strings.TrimSpace(s), -1) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func linkify(b *strings.Builder, line string) {
+	last := 0
+	for _, m := range urlRe.FindAllStringIndex(line, -1) {
+		start, end := m[0], m[1]
+		// Trailing sentence punctuation belongs to the sentence, not the URL.
+		for end > start && strings.ContainsRune(".,;:!?)]}", rune(line[end-1])) {
+			end--
+		}
+		b.WriteString(html.EscapeString(line[last:start]))
+		u := line[start:end]
+		b.WriteString(`<a href="` + html.EscapeString(u) + `" rel="nofollow ugc">` + html.EscapeString(u) + `</a>`)
+		last = end
+	}
+	b.WriteString(html.EscapeString(line[last:]))
+}
+
+// Excerpt returns the first n characters of plain text, cut at a word
+// boundary where there is one, with an ellipsis when cut.
+func Excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := n
+	for i := n; i > n*2/3; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimSpace(string(r[:cut])) + "…"
+}
