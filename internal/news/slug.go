@@ -21,6 +21,9 @@ func Slugify(title string) string {
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			if hyphen && b.Len() > 0 {
+				if n+2 > maxSlug {
+					break
+				}
 				b.WriteByte('-')
 				n++
 			}
