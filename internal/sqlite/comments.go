@@ -1,0 +1,252 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/headline/headline/internal/news"
+)
+
+// commentCols are the columns scanComment reads: comments "c" left-joined
+// with their account "a". An account's comment shows the account's current
+// name; a guest's the name given when writing.
+const commentCols = `c.id, c.post_id, c.parent_id, c.root_id, c.depth, c.account_id,
+	CASE WHEN c.account_id IS NULL THEN c.author_name ELSE a.name END,
+	coalesce(a.handle, ''), coalesce(a.official, ''),
+	c.email, c.website, c.body, c.body_html, c.status, c.likes_count, c.replies_count,
+	c.ip, c.user_agent, c.created_at`
+
+const commentFrom = ` FROM comments c LEFT JOIN accounts a ON a.id = c.account_id`
+
+func scanComment(row scanner) (*news.Comment, error) {
+	var c news.Comment
+	var parent, account sql.NullInt64
+	var created int64
+	err := row.Scan(&c.ID, &c.PostID, &parent, &c.RootID, &c.Depth, &account,
+		&c.AuthorName, &c.AuthorHandle, &c.AuthorOfficial,
+		&c.Email, &c.Website, &c.Body, &c.BodyHTML, &c.Status, &c.LikesCount, &c.RepliesCount,
+		&c.IP, &c.UserAgent, &created)
+	if err != nil {
+		return nil, err
+	}
+	c.ParentID, c.AccountID = parent.Int64, account.Int64
+	c.CreatedAt = fromMicros(created)
+	return &c, nil
+}
+
+// pathSegment is one segment of a comment's materialized path: the id in
+// base 36, zero-padded to 8 characters (36^8 ids), so that comparing paths
+// as text compares ids as numbers.
+func pathSegment(id int64) string {
+	s := strconv.FormatInt(id, 36)
+	if len(s) < 8 {
+		s = strings.Repeat("0", 8-len(s)) + s
+	}
+	return s
+}
+
+// CreateComment inserts c and sets ID, CreatedAt, RootID and Depth, and,
+// for an account's comment, AuthorHandle and AuthorOfficial (and AuthorName
+// when empty). The post must exist; a parent must exist and belong to the
+// same post. A published comment bumps the post's CommentsCount and the
+// parent's RepliesCount in the same transaction.
+func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
+	now := s.now()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM posts WHERE id = ?`, c.PostID).Scan(&one)
+		if err == sql.ErrNoRows {
+			return notFound(msgNoPost)
+		} else if err != nil {
+			return err
+		}
+		authorName, handle, official := c.AuthorName, "", ""
+		if c.AccountID != 0 {
+			var name string
+			err := tx.QueryRowContext(ctx, `SELECT handle, name, official FROM accounts WHERE id = ?`, c.AccountID).
+				Scan(&handle, &name, &official)
+			if err == sql.ErrNoRows {
+				return notFound(msgNoAccount)
+			} else if err != nil {
+				return err
+			}
+			if authorName == "" {
+				authorName = name
+			}
+		}
+		rootID, depth, parentPath := int64(0), 0, ""
+		if c.ParentID != 0 {
+			var postID int64
+			err := tx.QueryRowContext(ctx, `SELECT post_id, root_id, depth, path FROM comments WHERE id = ?`, c.ParentID).
+				Scan(&postID, &rootID, &depth, &parentPath)
+			if err == sql.ErrNoRows {
+				return notFound(msgNoComment)
+			} else if err != nil {
+				return err
+			}
+			if postID != c.PostID {
+				return &news.Error{Code: news.Invalid, Message: "You can only reply to a comment on the same post.",
+					Fields: map[string]string{"parent_id": "That comment belongs to another post."}}
+			}
+			depth++
+		}
+		// The path and, for a top-level comment, the root need the new id,
+		// which SQLite assigns on insert: insert, then set them.
+		var id int64
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO comments (post_id, parent_id, root_id, depth, path, account_id, author_name,
+				email, website, body, body_html, status, ip, user_agent, created_at)
+			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			c.PostID, nullID(c.ParentID), rootID, depth, nullID(c.AccountID), authorName,
+			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro(),
+		).Scan(&id)
+		if err != nil {
+			return err
+		}
+		path := pathSegment(id)
+		if c.ParentID != 0 {
+			path = parentPath + "/" + path
+		} else {
+			rootID = id
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET root_id = ?, path = ? WHERE id = ?`, rootID, path, id); err != nil {
+			return err
+		}
+		if c.Status == news.CommentPublished {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?`, c.PostID); err != nil {
+				return err
+			}
+			if c.ParentID != 0 {
+				if _, err := tx.ExecContext(ctx, `UPDATE comments SET replies_count = replies_count + 1 WHERE id = ?`, c.ParentID); err != nil {
+					return err
+				}
+			}
+		}
+		c.ID, c.RootID, c.Depth, c.CreatedAt = id, rootID, depth, now
+		c.AuthorName, c.AuthorHandle, c.AuthorOfficial = authorName, handle, official
+		c.LikesCount, c.RepliesCount = 0, 0
+		return nil
+	})
+	return dbErr(err, "create comment", msgs{})
+}
+
+// CommentByID returns the comment with this id, whatever its status.
+func (s *Store) CommentByID(ctx context.Context, id int64) (*news.Comment, error) {
+	var c *news.Comment
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		c, err = scanComment(tx.QueryRowContext(ctx, `SELECT `+commentCols+commentFrom+` WHERE c.id = ?`, id))
+		return err
+	})
+	return c, dbErr(err, "comment by id", msgs{notFound: msgNoComment})
+}
+
+// ListComments returns one page of published comments of f.PostID (0: any
+// post): all of them, only top-level ones (f.TopLevel) or the direct replies
+// of f.ParentID. SortNew is newest first, SortOld (and "") oldest first; a
+// page continues after f.AfterID in that order.
+func (s *Store) ListComments(ctx context.Context, f news.CommentFilter) ([]*news.Comment, error) {
+	q, args, err := listCommentsQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	var list []*news.Comment
+	err = s.read(ctx, func(tx *sql.Tx) (err error) {
+		list, err = queryComments(ctx, tx, q, args...)
+		return err
+	})
+	if err != nil {
+		return nil, dbErr(err, "list comments", msgs{})
+	}
+	return list, nil
+}
+
+// listCommentsQuery builds the query of ListComments. It is apart so that
+// a test can check its query plans.
+func listCommentsQuery(f news.CommentFilter) (string, []any, error) {
+	where := []string{"c.status = ?"}
+	args := []any{string(news.CommentPublished)}
+	if f.PostID != 0 {
+		where, args = append(where, "c.post_id = ?"), append(args, f.PostID)
+	}
+	switch {
+	case f.TopLevel && f.ParentID != 0:
+		return "", nil, &news.Error{Code: news.Invalid, Message: "List top-level comments or replies, not both.",
+			Fields: map[string]string{"parent_id": "Leave this out to list top-level comments."}}
+	case f.TopLevel:
+		where = append(where, "c.parent_id IS NULL") // matches the partial index comments_top
+	case f.ParentID != 0:
+		where, args = append(where, "c.parent_id = ?"), append(args, f.ParentID)
+	}
+	dir, cmp := "ASC", ">"
+	switch f.Sort {
+	case news.SortNew:
+		dir, cmp = "DESC", "<"
+	case news.SortOld, "":
+	default:
+		return "", nil, &news.Error{Code: news.Invalid, Message: "Sort comments by new or old.",
+			Fields: map[string]string{"sort": "Choose new or old."}}
+	}
+	if f.AfterID != 0 {
+		where, args = append(where, "c.id "+cmp+" ?"), append(args, f.AfterID)
+	}
+	args = append(args, limit(f.Limit, 50, 200))
+	q := `SELECT ` + commentCols + commentFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY c.id ` + dir + ` LIMIT ?`
+	return q, args, nil
+}
+
+// ListReplies returns the published replies (depth > 0) of post postID
+// under the top-level comments rootIDs, ordered by root id and then in
+// thread order (each reply after its parent, siblings oldest first), at
+// most limit in all (0: 200; at most 1000).
+func (s *Store) ListReplies(ctx context.Context, postID int64, rootIDs []int64, n int) ([]*news.Comment, error) {
+	if len(rootIDs) == 0 {
+		return nil, nil
+	}
+	q, args := listRepliesQuery(postID, rootIDs, n)
+	var list []*news.Comment
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		list, err = queryComments(ctx, tx, q, args...)
+		return err
+	})
+	if err != nil {
+		return nil, dbErr(err, "list replies", msgs{})
+	}
+	return list, nil
+}
+
+// listRepliesQuery builds the query of ListReplies. post_id and status are
+// written +c.post_id and +c.status so that SQLite cannot use them for an
+// index: it would pick comments_post and sort, where comments_thread gives
+// thread order directly, one range per root.
+func listRepliesQuery(postID int64, rootIDs []int64, n int) (string, []any) {
+	args := []any{postID, string(news.CommentPublished)}
+	for _, id := range rootIDs {
+		args = append(args, id)
+	}
+	args = append(args, limit(n, 200, 1000))
+	q := `SELECT ` + commentCols + commentFrom + `
+		WHERE +c.post_id = ? AND +c.status = ? AND c.depth > 0 AND c.root_id IN (` + placeholders(len(rootIDs)) + `)
+		ORDER BY c.root_id, c.path LIMIT ?`
+	return q, args
+}
+
+func queryComments(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*news.Comment, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []*news.Comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}

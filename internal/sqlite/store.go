@@ -1,0 +1,315 @@
+// Package sqlite is Headline's store on a single SQLite file, for
+// self-hosting without a database server. It implements news.Store.
+//
+// The file is opened twice: one writer connection, so writes queue in this
+// process instead of failing with SQLITE_BUSY, and a small pool of read-only
+// connections that, thanks to WAL, read while the writer writes.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/headline/headline/internal/news"
+)
+
+var _ news.Store = (*Store)(nil)
+
+// Store keeps Headline's data in one SQLite file.
+type Store struct {
+	// Now returns the current time; it stamps CreatedAt and UpdatedAt.
+	// Tests pin it. Open sets it to time.Now.
+	Now func() time.Time
+
+	w *sql.DB // the writer: one connection, BEGIN IMMEDIATE
+	r *sql.DB // readers: query_only
+}
+
+// readers is the size of the read pool.
+const readers = 4
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens or creates the database at path and brings its schema up to
+// date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("open sqlite: unusable database path %q", path)
+	}
+	// busy_timeout comes first: it must cover the pragmas after it. WAL lets
+	// readers and the writer work at once; synchronous(FULL) syncs the WAL on
+	// every commit, so a write is on disk before it is acknowledged.
+	wq := url.Values{}
+	wq.Add("_pragma", "busy_timeout(10000)")
+	wq.Add("_pragma", "foreign_keys(1)")
+	wq.Add("_pragma", "journal_mode(WAL)")
+	wq.Add("_pragma", "synchronous(FULL)")
+	wq.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	s := &Store{Now: time.Now, w: w}
+	// Migrate before the readers open: the writer's first connection also
+	// switches the file to WAL, which is persistent, so readers need not.
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	rq := url.Values{}
+	rq.Add("_pragma", "busy_timeout(10000)")
+	rq.Add("_pragma", "foreign_keys(1)")
+	rq.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	r.SetConnMaxLifetime(0)
+	r.SetConnMaxIdleTime(0)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	s.r = r
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// migration is one embedded file, migrations/NNNN_name.sql.
+type migration struct {
+	version int64
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	seen := map[int64]string{}
+	for _, f := range files {
+		base := path.Base(f)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
+		}
+		if other, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s have the same version", other, base)
+		}
+		seen[v] = base
+		b, err := migrations.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies, in version order, each migration not yet recorded in
+// schema_migrations, each in its own transaction together with its row.
+// Migrations only go forward; a database migrated by a newer Headline is
+// refused rather than half understood.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if len(ms) == 0 {
+		return errors.New("load migrations: none embedded")
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var newest sql.NullInt64
+	if err := s.w.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&newest); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if known := ms[len(ms)-1].version; newest.Int64 > known {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d)", newest.Int64, known)
+	}
+	for _, m := range ms {
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			// Checked inside the transaction: BEGIN IMMEDIATE makes another
+			// process opening the same file wait, then see our row.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+				m.version, s.now().UnixMicro())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// write runs fn in a transaction on the writer (BEGIN IMMEDIATE, so the
+// write lock is taken up front and never upgraded midway).
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return inTx(ctx, s.w, fn)
+}
+
+// read runs fn in a transaction on a reader, so every query of fn sees the
+// same snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return inTx(ctx, s.r, fn)
+}
+
+func inTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// now is s.Now in UTC, truncated to what the database keeps.
+func (s *Store) now() time.Time {
+	f := s.Now
+	if f == nil {
+		f = time.Now
+	}
+	return fromMicros(f().UnixMicro())
+}
+
+// msgs are the sentences dbErr uses for one operation.
+type msgs struct {
+	notFound   string // sql.ErrNoRows
+	conflict   string // a unique or primary key violation
+	missingRef string // a foreign key violation: the referenced row is gone
+}
+
+// dbErr is the one place driver errors become product errors. *news.Error
+// passes through; a missing row, a unique violation or a missing referenced
+// row becomes NotFound or Conflict when m has a sentence for it; anything
+// else is wrapped with the lower-case context what and maps to Internal.
+func dbErr(err error, what string, m msgs) error {
+	if err == nil {
+		return nil
+	}
+	var ne *news.Error
+	if errors.As(err, &ne) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) && m.notFound != "" {
+		return &news.Error{Code: news.NotFound, Message: m.notFound}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			if m.conflict != "" {
+				return &news.Error{Code: news.Conflict, Message: m.conflict, Err: err}
+			}
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			if m.missingRef != "" {
+				return &news.Error{Code: news.NotFound, Message: m.missingRef, Err: err}
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func notFound(msg string) error { return &news.Error{Code: news.NotFound, Message: msg} }
+
+const (
+	msgNoAccount = "That account does not exist."
+	msgNoPost    = "That post does not exist."
+	msgNoComment = "That comment does not exist."
+)
+
+// micros stores t as unix microseconds, and the zero time as NULL.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func fromNullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+// nullID stores an optional reference: 0 becomes NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// limit clamps a requested page size.
+func limit(n, def, max int) int {
+	switch {
+	case n <= 0:
+		return def
+	case n > max:
+		return max
+	}
+	return n
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
