@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/news"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageNames are the page templates; each is parsed together with
+// layout.html and partials.html and defines "content".
+var pageNames = []string{"home", "profile", "article", "signin", "signup", "write", "admin", "error"}
+
+// pageTemplate is one page parsed with the shared layout.
+type pageTemplate struct{ t *template.Template }
+
+// Base is embedded in every page struct: what the layout needs.
+type Base struct {
+	SiteName string
+	Title    string // the page's own title; the site name is added
+	Lang     string // the <html lang>; "" means en
+	Viewer   *news.Account
+	Path     string // where "Sign in" comes back to; the request path for GET
+}
+
+func (b *Base) base() *Base { return b }
+
+// CanPublish reports whether the viewer may write posts.
+func (b *Base) CanPublish() bool { return b.Viewer != nil && b.Viewer.Role.CanPublish() }
+
+// IsAdmin reports whether the viewer is an admin.
+func (b *Base) IsAdmin() bool { return b.Viewer != nil && b.Viewer.Role == news.RoleAdmin }
+
+// page is any page struct: a pointer to a struct embedding Base.
+type page interface{ base() *Base }
+
+// formLimits are the news limits that forms put in maxlength attributes.
+type formLimits struct {
+	Handle, Name, Email, Password, URL, CommentBody int
+	Title, Summary, PostBody, SourceName, Official  int
+}
+
+var limits = formLimits{Handle: news.MaxHandle, Name: news.MaxName, Email: news.MaxEmail, Password: news.MaxPassword,
+	URL: news.MaxURL, CommentBody: news.MaxCommentBody, Title: news.MaxTitle, Summary: news.MaxSummary,
+	PostBody: news.MaxPostBody, SourceName: news.MaxSourceName, Official: news.MaxOfficial}
+
+func templateFuncs(static func(string) string) template.FuncMap {
+	return template.FuncMap{
+		"static":   static,
+		"limits":   func() formLimits { return limits },
+		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"readable": readableTime,
+		"plural":   plural,
+		"tagURL":   func(tag string) string { return "/t/" + tag },
+		"profile":  news.AccountPath,
+	}
+}
+
+// readableTime shows t in UTC, the same for every reader, and says so.
+func readableTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
+}
+
+// parsePages parses every page once, at start; a broken template stops the
+// server from starting instead of failing a reader.
+func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
+	pages := map[string]*pageTemplate{}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(templateFuncs(static)).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+		}
+		pages[name] = &pageTemplate{t: t}
+	}
+	return pages, nil
+}
+
+// render fills p's Base and writes the page with status. The page is
+// rendered into a buffer first, so a template error becomes a clean 500
+// instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) error {
+	b := p.base()
+	b.SiteName = s.siteName
+	b.Viewer = httpx.Account(r.Context())
+	if b.Path == "" && r.Method == http.MethodGet {
+		b.Path = r.URL.Path
+	}
+	if b.Lang == "" {
+		b.Lang = "en"
+	}
+	pt, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("ui: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("ui: render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages show who is signed in and what they typed: never share them.
+	h.Set("Cache-Control", "private, no-cache")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		s.log.DebugContext(r.Context(), "write page", "err", err)
+	}
+	return nil
+}

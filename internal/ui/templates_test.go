@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/news"
+)
+
+// samplePages holds one filled page struct for every page template, with
+// the optional parts set so that every branch that reads a field runs.
+func samplePages() map[string]page {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	author := &news.Account{ID: 1, Handle: "daily", Name: "The Daily", Official: "Newspaper", Bio: "News.",
+		FollowersCount: 3, FollowingCount: 1, PostsCount: 2, Role: news.RolePublisher}
+	post := &news.Post{ID: 7, AuthorID: 1, Author: author, Title: "Title", Slug: "title", Summary: "Sum",
+		BodyHTML: "<p>Body</p>", Lang: "en", Tags: []string{"a", "b"}, SourceName: "Wire", SourceURL: "https://wire.example/",
+		Status: news.PostPublished, PublishedAt: now, CommentsCount: 2}
+	card := postCard{Post: post, URL: "/@daily/title", Excerpt: "Sum", Shown: news.PostPublished}
+	sched := card
+	sched.Shown = news.PostScheduled
+	draft := card
+	draft.Shown = news.PostDraft
+	guest := &news.Comment{ID: 2, PostID: 7, AuthorName: "Guest", Website: "https://g.example/", BodyHTML: "<p>Hi</p>", CreatedAt: now}
+	member := &news.Comment{ID: 3, PostID: 7, ParentID: 2, Depth: 5, AuthorName: "The Daily", AuthorHandle: "daily",
+		AuthorOfficial: "Newspaper", BodyHTML: "<p>Yo</p>", CreatedAt: now}
+	errs := map[string]string{"name": "n", "email": "e", "website": "w", "body": "b", "parent_id": "p", "handle": "h",
+		"password": "pw", "title": "t", "summary": "s", "lang": "l", "tags": "tg", "source_name": "sn", "source_url": "su",
+		"publish_at": "pa", "status": "st", "action": "a", "official": "o", "role": "r"}
+	return map[string]page{
+		"home":    &homePage{Posts: []postCard{card, sched, draft}, OlderURL: "/?cursor=x"},
+		"profile": &profilePage{Account: author, Own: true, Posts: []postCard{card}, OlderURL: "/@daily?cursor=x", Drafts: []postCard{draft}, Scheduled: []postCard{sched}},
+		"article": &articlePage{Post: post, Body: template.HTML(post.BodyHTML), URL: "/@daily/title", Shown: news.PostScheduled,
+			CanEdit: true, EditURL: "/p/7/edit", Sort: news.SortNew, SortNewURL: "?sort=new", SortOldURL: "?sort=old", MoreURL: "?cursor=x",
+			Comments: []commentView{
+				{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2", ReplyURL: "?replyto=2#respond"},
+				{Comment: member, HTML: "<p>Yo</p>", Anchor: "comment-3", Level: 4, InReplyTo: "Guest", AuthorURL: "/@daily", ReplyURL: "?replyto=3#respond"},
+			},
+			Form: commentForm{Action: "/p/7/comments", Guest: true, Name: "N", Email: "e@x.org", Website: "https://x.org", Body: "B",
+				ParentID: 2, ReplyingTo: "Guest", CancelURL: "/@daily/title#respond", Message: "Fix it.", Errors: errs}},
+		"signin": &authPage{Handle: "h", Next: "/write", Message: "m", Errors: errs},
+		"signup": &authPage{Handle: "h", Name: "n", Email: "e@x.org", Next: "/", Message: "m", Errors: errs},
+		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs,
+			Form: postForm{Title: "t", Summary: "s", Body: "b", Lang: "en", Tags: "a, b", SourceName: "W", SourceURL: "https://w.example", PublishAt: "2025-03-02T10:00"}},
+		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs},
+		"error": &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
+	}
+}
+
+// TestTemplates renders every page template with its page type, signed out
+// and signed in as an admin, so a broken template fails here.
+func TestTemplates(t *testing.T) {
+	sf, err := loadStatic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := parsePages(sf.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{pages: pages, static: sf, siteName: "Headline", now: time.Now, log: slog.New(slog.DiscardHandler)}
+	samples := samplePages()
+	for _, name := range pageNames {
+		if _, ok := samples[name]; !ok {
+			t.Errorf("no sample page for template %q", name)
+		}
+	}
+	admin := &news.Account{ID: 9, Handle: "root", Name: "Root", Role: news.RoleAdmin}
+	for _, viewer := range []*news.Account{nil, admin} {
+		for name, p := range samplePages() {
+			r := httptest.NewRequest("GET", "/x", nil)
+			if viewer != nil {
+				r = r.WithContext(httpx.WithAccount(r.Context(), viewer))
+			}
+			w := httptest.NewRecorder()
+			if err := s.render(w, r, http.StatusOK, name, p); err != nil {
+				t.Errorf("render %s (viewer %v): %v", name, viewer != nil, err)
+				continue
+			}
+			body := w.Body.String()
+			if !strings.Contains(body, `<meta name="viewport"`) || !strings.Contains(body, "</html>") {
+				t.Errorf("render %s: incomplete page", name)
+			}
+			if strings.Contains(body, "ZgotmplZ") {
+				t.Errorf("render %s: a value was refused by the escaper (ZgotmplZ)", name)
+			}
+		}
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                     "/",
+		"/write":               "/write",
+		"/@a/b?x=1#c":          "/@a/b?x=1#c",
+		"//evil.example":       "/",
+		"/\\evil.example":      "/",
+		"https://evil.example": "/",
+		"javascript:alert(1)":  "/",
+		"/\t/evil.example":     "/",
+		"evil":                 "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+// Package ui is Headline's server-rendered HTML site: every page and form a
+// person uses in a browser. It works fully without JavaScript; app.js only
+// makes replying and writing comments smoother. Handlers are thin: parse the
+// request, call a service, render a typed page struct with an embedded
+// html/template.
+package ui
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/publishing"
+)
+
+// Deps is what the UI needs from the rest of the program.
+type Deps struct {
+	Accounts      *accounts.Service
+	Posts         *publishing.Service
+	Comments      *discussion.Service
+	Log           *slog.Logger
+	SecureCookies bool   // set the Secure flag on cookies (site behind HTTPS)
+	SiteName      string // "" → "Headline"
+	// Now is the clock used to tell scheduled from published posts; it
+	// should be the services' clock. nil means time.Now.
+	Now func() time.Time
+}
+
+// server holds the parsed templates and the services; its methods are the
+// handlers listed in routes.go.
+type server struct {
+	accounts *accounts.Service
+	posts    *publishing.Service
+	comments *discussion.Service
+	log      *slog.Logger
+	secure   bool
+	siteName string
+	now      func() time.Time
+	pages    map[string]*pageTemplate
+	static   *staticFiles
+}
+
+// New returns the handler for every UI route, /static/ included. State
+// changing requests from other sites are refused (403) before they reach a
+// handler, and the signed-in account is loaded from the session cookie.
+func New(d Deps) (http.Handler, error) {
+	if d.Accounts == nil || d.Posts == nil || d.Comments == nil {
+		return nil, errors.New("ui: Accounts, Posts and Comments are required")
+	}
+	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
+		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.siteName == "" {
+		s.siteName = "Headline"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.static.url); err != nil {
+		return nil, err
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return s.withSession(cop.Handler(s.routes())), nil
+}

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/publishing"
+)
+
+// publishAtLayout is the value format of <input type="datetime-local">.
+const publishAtLayout = "2006-01-02T15:04"
+
+// postForm is what the writing form holds, as typed.
+type postForm struct {
+	Title, Summary, Body, Lang, Tags, SourceName, SourceURL string
+	PublishAt                                               string // datetime-local, UTC
+}
+
+// writePage is the form for a new post or an edit.
+type writePage struct {
+	Base
+	Heading string
+	Action  string // where the form posts
+	PostURL string // the post being edited, "" for a new one
+	Form    postForm
+	Message string
+	Errors  map[string]string
+}
+
+// requirePublisher refuses readers (403) and sends signed-out people to
+// sign in (401, which handle turns into a redirect for GET).
+func requirePublisher(viewer *news.Account) error {
+	if viewer == nil {
+		return news.Errorf(news.Unauthorized, "Sign in to write posts.")
+	}
+	if !viewer.Role.CanPublish() {
+		return news.Errorf(news.Forbidden, "Your account cannot publish posts. Ask an admin to make you a publisher.")
+	}
+	return nil
+}
+
+// writeForm serves GET /write.
+func (s *server) writeForm(w http.ResponseWriter, r *http.Request) error {
+	if err := requirePublisher(viewerOf(r)); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "write", newWritePage(nil, postForm{Lang: "en"}))
+}
+
+// write serves POST /write and redirects (303) to the new post.
+func (s *server) write(w http.ResponseWriter, r *http.Request) error {
+	viewer := viewerOf(r)
+	if err := requirePublisher(viewer); err != nil {
+		return err
+	}
+	if err := httpx.ParseForm(w, r); err != nil {
+		return err
+	}
+	form, in, err := readPostForm(r)
+	var p *news.Post
+	if err == nil {
+		p, err = s.posts.Publish(r.Context(), viewer, in)
+	}
+	if err == nil {
+		http.Redirect(w, r, news.PostPath(p), http.StatusSeeOther)
+		return nil
+	}
+	return s.writeFailed(w, r, err, newWritePage(nil, form))
+}
+
+// editForm serves GET /p/{id}/edit.
+func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	f := postForm{Title: p.Title, Summary: p.Summary, Body: p.BodyMarkdown, Lang: p.Lang,
+		Tags: strings.Join(p.Tags, ", "), SourceName: p.SourceName, SourceURL: p.SourceURL}
+	if p.ShownStatus(s.now()) == news.PostScheduled {
+		f.PublishAt = p.PublishedAt.UTC().Format(publishAtLayout)
+	}
+	return s.render(w, r, http.StatusOK, "write", newWritePage(p, f))
+}
+
+// edit serves POST /p/{id}/edit and redirects (303) to the post.
+func (s *server) edit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.editable(r)
+	if err != nil {
+		return err
+	}
+	if err := httpx.ParseForm(w, r); err != nil {
+		return err
+	}
+	form, in, err := readPostForm(r)
+	if err == nil {
+		p, err = s.posts.Update(r.Context(), viewerOf(r), p.ID, in)
+	}
+	if err == nil {
+		http.Redirect(w, r, news.PostPath(p), http.StatusSeeOther)
+		return nil
+	}
+	return s.writeFailed(w, r, err, newWritePage(p, form))
+}
+
+// editable loads the post in the path if the viewer may edit it.
+func (s *server) editable(r *http.Request) (*news.Post, error) {
+	viewer := viewerOf(r)
+	if err := requirePublisher(viewer); err != nil {
+		return nil, err
+	}
+	p, err := s.postFromPath(r)
+	if err != nil {
+		return nil, err
+	}
+	if !publishing.CanEdit(viewer, p) {
+		return nil, news.Errorf(news.Forbidden, "Only the author can edit this post.")
+	}
+	return p, nil
+}
+
+func (s *server) writeFailed(w http.ResponseWriter, r *http.Request, err error, page *writePage) error {
+	if !formError(err) {
+		return err
+	}
+	page.Message, page.Errors = news.ErrorMessage(err), news.ErrorFields(err)
+	return s.render(w, r, httpx.Status(err), "write", page)
+}
+
+func newWritePage(p *news.Post, f postForm) *writePage {
+	page := &writePage{Heading: "Write a post", Action: "/write", Form: f}
+	if p != nil {
+		page.Heading, page.Action, page.PostURL = "Edit post", news.PostIDPath(p.ID)+"/edit", news.PostPath(p)
+	}
+	page.Title = page.Heading
+	return page
+}
+
+// readPostForm reads the writing form: the values to show again and the
+// input for the service. The pressed button says publish, save as draft or
+// schedule; publish_at is read as UTC.
+func readPostForm(r *http.Request) (postForm, publishing.Input, error) {
+	f := r.PostForm
+	form := postForm{Title: shown(f.Get("title")), Summary: shown(f.Get("summary")), Body: shown(f.Get("body")),
+		Lang: shown(f.Get("lang")), Tags: shown(f.Get("tags")), SourceName: shown(f.Get("source_name")),
+		SourceURL: shown(f.Get("source_url")), PublishAt: shown(f.Get("publish_at"))}
+	in := publishing.Input{Title: f.Get("title"), Summary: f.Get("summary"), Body: f.Get("body"), Lang: f.Get("lang"),
+		Tags: []string{f.Get("tags")}, SourceName: f.Get("source_name"), SourceURL: f.Get("source_url")}
+	switch f.Get("action") {
+	case "", "publish":
+		in.Status = string(news.PostPublished)
+	case "draft":
+		in.Status = string(news.PostDraft)
+	case "schedule":
+		in.Status = string(news.PostScheduled)
+		if at := strings.TrimSpace(f.Get("publish_at")); at != "" {
+			t, err := parsePublishAt(at)
+			if err != nil {
+				return form, in, err
+			}
+			in.PublishAt = t
+		}
+	default:
+		return form, in, &news.Error{Code: news.Invalid, Message: "Choose Publish, Save draft or Schedule.",
+			Fields: map[string]string{"action": "Choose Publish, Save draft or Schedule."}}
+	}
+	return form, in, nil
+}
+
+func parsePublishAt(s string) (time.Time, error) {
+	for _, layout := range []string{publishAtLayout, "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	msg := "Enter the time as YYYY-MM-DDTHH:MM, in UTC."
+	return time.Time{}, &news.Error{Code: news.Invalid, Message: "Please correct the marked field.",
+		Fields: map[string]string{"publish_at": msg}}
+}
