@@ -121,8 +121,8 @@ func TestCheckHandleAndLang(t *testing.T) {
 func TestSlugify(t *testing.T) {
 	tests := map[string]string{
 		"Harbor Bridge Reopens After Repairs!": "harbor-bridge-reopens-after-repairs",
-		"  --Hello,   World--  ":              "hello-world",
-		"新高铁线路今日开通":                           "新高铁线路今日开通",
+		"  --Hello,   World--  ":               "hello-world",
+		"新高铁线路今日开通":                            "新高铁线路今日开通",
 		"Зима пришла в город":                  "зима-пришла-в-город",
 		"<script>alert(1)</script>":            "script-alert-1-script",
 		"!!!":                                  "post",

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/api"
+	"github.com/headline/headline/internal/demo"
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/ui"
+)
+
+// services are the product services over one store.
+type services struct {
+	accounts *accounts.Service
+	posts    *publishing.Service
+	comments *discussion.Service
+}
+
+func newServices(st news.Store) services {
+	return services{
+		accounts: accounts.New(st, nil),
+		posts:    publishing.New(st, nil),
+		comments: discussion.New(st, nil),
+	}
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	bindFlags(fs, &cfg, getenv, true)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	level, _ := parseLevel(cfg.LogLevel)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// Packages that log without a logger of their own (httpx) use the default.
+	slog.SetDefault(log)
+
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := newServices(st)
+
+	if cfg.Demo {
+		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
+		if err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+		printDemo(stdout, res)
+	}
+
+	handler, err := newHandler(cfg, st, svc, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Headline is listening on http://%s\n", ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "data", cfg.DataDir)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight, but do not wait forever for slow ones.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// newHandler puts the surfaces together: the JSON API under /api/v1/, the
+// health checks, and the HTML site for everything else.
+func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http.Handler, error) {
+	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies})
+	if err != nil {
+		return nil, fmt.Errorf("web ui: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := ping(ctx, st); err != nil {
+			log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "database unavailable\n")
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("/", site)
+	var h http.Handler = mux
+	h = httpx.WithSecurityHeaders(h)
+	h = httpx.WithRecover(h)
+	h = httpx.WithLogging(log, h)
+	h = httpx.WithRequestID(h)
+	return h, nil
+}
+
+// ping checks that the database answers.
+func ping(ctx context.Context, st news.Store) error {
+	if p, ok := st.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping(ctx)
+	}
+	_, err := st.CountAccounts(ctx)
+	return err
+}
+
+func printDemo(w io.Writer, res demo.Result) {
+	if !res.Seeded {
+		fmt.Fprintln(w, "Demo content: the site already has accounts; nothing added.")
+		return
+	}
+	fmt.Fprintln(w, "Demo content added. Sign in with any of these (passwords are new each time a site is seeded):")
+	for _, l := range res.Accounts {
+		fmt.Fprintf(w, "  %-16s %-10s %s\n", l.Handle, l.Role, l.Password)
+	}
+}
