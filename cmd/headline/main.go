@@ -38,6 +38,9 @@ Commands:
   account set       change an account's role or official label
   token create      create an API bearer token for an account
   migrate           apply database migrations and exit
+  migrate-data      copy a SQLite site into PostgreSQL
+  loadgen           fill a site with realistic generated data
+  bench             drive a running site with a load mix and report latencies
 
 Run 'headline <command> -h' for a command's flags. Every flag has a
 HEADLINE_* environment variable (e.g. --data is HEADLINE_DATA).
@@ -59,6 +62,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runToken(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "migrate-data":
+		return runMigrateData(ctx, rest, getenv, stdout, stderr)
+	case "loadgen":
+		return runLoadgen(ctx, rest, getenv, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,6 +13,15 @@ type Store interface {
 	SessionStore
 	PostStore
 	CommentStore
+	// Bulk runs fn with a Store whose every read and write goes into one
+	// transaction, committed when fn returns nil and rolled back otherwise.
+	// It is for loading many rows fast (loadgen, migrate-data): the rows are
+	// written by the same code, with the same counters, as one at a time.
+	// After a write inside fails, fn must return an error: on some databases
+	// the transaction cannot go on. Close on the inner Store is an error.
+	Bulk(ctx context.Context, fn func(tx Store) error) error
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
 	Close() error
 }
 

@@ -36,6 +36,10 @@ type Store struct {
 
 	w *sql.DB // the writer: one connection, BEGIN IMMEDIATE
 	r *sql.DB // readers: query_only
+
+	// tx is set on the view that Bulk hands out: every read and write of
+	// that view runs in this one writer transaction.
+	tx *sql.Tx
 }
 
 // readers is the size of the read pool.
@@ -100,7 +104,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	if s.tx != nil {
+		return errors.New("close sqlite: the store is a Bulk view; close the store it came from")
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks that the database file answers on both pools.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite writer: %w", err)
+	}
+	return s.r.PingContext(ctx)
+}
+
+// Bulk runs fn against a view of s whose reads and writes all happen in one
+// writer transaction: one fsync for the whole batch instead of one a row.
+// Reads inside see the batch's own writes. A Bulk inside a Bulk joins it.
+func (s *Store) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	return inTx(ctx, s.w, func(tx *sql.Tx) error {
+		return fn(&Store{Now: s.Now, w: s.w, r: s.r, tx: tx})
+	})
 }
 
 // migration is one embedded file, migrations/NNNN_name.sql.
@@ -191,12 +218,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // write runs fn in a transaction on the writer (BEGIN IMMEDIATE, so the
 // write lock is taken up front and never upgraded midway).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
 	return inTx(ctx, s.w, fn)
 }
 
 // read runs fn in a transaction on a reader, so every query of fn sees the
 // same snapshot.
 func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
 	return inTx(ctx, s.r, fn)
 }
 

@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ListComments", testListComments},
 		{"ListReplies", testListReplies},
 		{"ListRepliesWideThread", testListRepliesWide},
+		{"BulkCommits", testBulkCommits},
+		{"BulkRollsBack", testBulkRollsBack},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
