@@ -192,6 +192,25 @@ func TestServeDemoEndToEnd(t *testing.T) {
 			t.Errorf("guest email appears in %s", p.url)
 		}
 	}
+
+	if code, body := get(t, s.URL+"/readyz"); code != 200 {
+		t.Errorf("/readyz: %d %s", code, body)
+	}
+	// Requests are counted by the route they matched, not by raw path.
+	_, metrics := get(t, s.URL+"/metrics")
+	for _, want := range []string{
+		`headline_http_requests_total{code="200",method="GET",route="GET /{seg}/{slug}"}`,
+		`headline_http_requests_total{code="201",method="POST",route="POST /api/v1/posts/{id}/comments"}`,
+		`headline_http_request_duration_seconds_bucket{method="GET",route="GET /api/v1/posts/{id}",le="0.005"}`,
+		`go_sql_open_connections{db_name="sqlite_writer"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(metrics, email) || strings.Contains(metrics, "ferries-return") {
+		t.Error("/metrics labels carry raw paths or private data")
+	}
 }
 
 type crawled struct{ url, body string }

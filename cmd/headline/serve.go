@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,9 @@ import (
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/ui"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // services are the product services over one store.
@@ -108,12 +112,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // newHandler puts the surfaces together: the JSON API under /api/v1/, the
 // health checks, and the HTML site for everything else.
 func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerStoreMetrics(reg, st)
+	metrics := httpx.NewMetrics(reg)
+
 	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies})
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -134,18 +144,29 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	var h http.Handler = mux
 	h = httpx.WithSecurityHeaders(h)
 	h = httpx.WithRecover(h)
+	h = metrics.Instrument(h)
 	h = httpx.WithLogging(log, h)
 	h = httpx.WithRequestID(h)
 	return h, nil
 }
 
+// registerStoreMetrics exports the connection pool statistics of stores
+// built on database/sql (in use, idle, waits), so pool sizing can be judged
+// from /metrics.
+func registerStoreMetrics(reg prometheus.Registerer, st news.Store) {
+	if p, ok := st.(interface{ Pools() map[string]*sql.DB }); ok {
+		for name, db := range p.Pools() {
+			reg.MustRegister(collectors.NewDBStatsCollector(db, name))
+		}
+	}
+	if c, ok := st.(prometheus.Collector); ok {
+		reg.MustRegister(c)
+	}
+}
+
 // ping checks that the database answers.
 func ping(ctx context.Context, st news.Store) error {
-	if p, ok := st.(interface{ Ping(context.Context) error }); ok {
-		return p.Ping(ctx)
-	}
-	_, err := st.CountAccounts(ctx)
-	return err
+	return st.Ping(ctx)
 }
 
 func printDemo(w io.Writer, res demo.Result) {

@@ -115,6 +115,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *server) handle(pattern string, h handlerFunc) {
 	s.patterns = append(s.patterns, pattern)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.NoteRoute(r)
 		r, err := s.authenticate(w, r)
 		if err == nil {
 			err = h(w, r)

@@ -110,6 +110,11 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
+// Pools returns the database/sql pools by name, for pool metrics.
+func (s *Store) Pools() map[string]*sql.DB {
+	return map[string]*sql.DB{"sqlite_writer": s.w, "sqlite_readers": s.r}
+}
+
 // Ping checks that the database file answers on both pools.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.w.PingContext(ctx); err != nil {

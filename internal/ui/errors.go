@@ -26,6 +26,7 @@ type errorPage struct {
 // sign in first.
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.NoteRoute(r)
 		if err := h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}

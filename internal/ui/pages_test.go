@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"testing"
 
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/publishing"
 )
 
 var (
@@ -59,4 +61,34 @@ func TestPagination(t *testing.T) {
 		t.Error("second page of comments wrong")
 	}
 	wantStatus(t, b.get("/?cursor=not-a-cursor"), http.StatusUnprocessableEntity)
+}
+
+// TestTagPage lists posts by tag, in any script, and refuses what is not a
+// tag.
+func TestTagPage(t *testing.T) {
+	e := newEnv(t)
+	pub := e.account("daily", "The Daily", news.RolePublisher)
+	for _, in := range []publishing.Input{
+		{Title: "Rail line opens", Body: "Text.", Tags: []string{"transport", "city"}},
+		{Title: "新高铁线路开通", Body: "正文。", Lang: "zh", Tags: []string{"交通"}},
+		{Title: "Weather", Body: "Cold.", Tags: []string{"weather"}},
+	} {
+		if _, err := e.posts.Publish(t.Context(), pub, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser()
+	got := b.get("/t/transport")
+	wantStatus(t, got, http.StatusOK)
+	if !contains(got.body, "Rail line opens") || contains(got.body, "Weather") {
+		t.Errorf("/t/transport lists the wrong posts")
+	}
+	got = b.get("/t/" + url.PathEscape("交通"))
+	wantStatus(t, got, http.StatusOK)
+	if !contains(got.body, "新高铁线路开通") || contains(got.body, "Rail line opens") {
+		t.Errorf("/t/交通 lists the wrong posts")
+	}
+	wantStatus(t, b.get("/t/nothing-here"), http.StatusOK)
+	wantStatus(t, b.get("/t/Transport"), http.StatusMovedPermanently)
+	wantStatus(t, b.get("/t/"+url.PathEscape("<script>")), http.StatusNotFound)
 }

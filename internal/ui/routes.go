@@ -16,6 +16,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /{seg}", h(s.profile))
 	mux.Handle("GET /{seg}/{slug}", h(s.articleBySlug))
 	mux.Handle("GET /p/{id}", h(s.articleByID))
+	mux.Handle("GET /t/{tag}", h(s.tag))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.static.serve))
 
 	// Comments: guests and accounts.

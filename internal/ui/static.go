@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"github.com/headline/headline/internal/httpx"
 	"io/fs"
 	"net/http"
 	"path"
@@ -67,6 +68,7 @@ func (sf *staticFiles) url(name string) string {
 
 // serve handles GET /static/{file}.
 func (sf *staticFiles) serve(w http.ResponseWriter, r *http.Request) {
+	httpx.NoteRoute(r)
 	f, ok := sf.files[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)

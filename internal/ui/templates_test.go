@@ -35,6 +35,7 @@ func samplePages() map[string]page {
 		"publish_at": "pa", "status": "st", "action": "a", "official": "o", "role": "r"}
 	return map[string]page{
 		"home":    &homePage{Posts: []postCard{card, sched, draft}, OlderURL: "/?cursor=x"},
+		"tag":     &tagPage{Tag: "health", Posts: []postCard{card}, OlderURL: "/t/health?cursor=x"},
 		"profile": &profilePage{Account: author, Own: true, Posts: []postCard{card}, OlderURL: "/@daily?cursor=x", Drafts: []postCard{draft}, Scheduled: []postCard{sched}},
 		"article": &articlePage{Post: post, Body: template.HTML(post.BodyHTML), URL: "/@daily/title", Shown: news.PostScheduled,
 			CanEdit: true, EditURL: "/p/7/edit", Sort: news.SortNew, SortNewURL: "?sort=new", SortOldURL: "?sort=old", MoreURL: "?cursor=x",
