@@ -58,9 +58,21 @@ func TestArticleRendersMarkdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`<h1 id="heading">新闻</h1>`, "<strong>bold</strong>", `<a href="https://example.org"`, "<blockquote>", "<li>one</li>"} {
+	for _, want := range []string{`<h1 id="新闻">新闻</h1>`, "<strong>bold</strong>", `<a href="https://example.org">link</a>`, "<blockquote>", "<li>one</li>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Article output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHeadingIDsKeepEveryScript(t *testing.T) {
+	out, err := Article("## Расписание поездов\n\n## 列车 时刻\n\n## Расписание поездов\n\n## !!!\n\n## Comments\n\n## Comment 5\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="расписание-поездов"`, `id="列车-时刻"`, `id="расписание-поездов-1"`, `id="section"`, `id="section-comments"`, `id="section-comment-5"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Article output lacks %s:\n%s", want, out)
 		}
 	}
 }
