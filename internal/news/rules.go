@@ -55,23 +55,16 @@ func CheckHandle(p Problems, field, h string) {
 // text: it must be valid UTF-8, without control or bidirectional override
 // characters, and at most max characters. Empty is allowed unless required.
 func CheckLine(p Problems, field, label, s string, max int, required bool) {
-	switch {
-	case !utf8.ValidString(s):
-		p.Add(field, label+" contains bytes that are not valid text.")
-	case strings.TrimSpace(s) == "":
-		if required {
-			p.Add(field, label+" is required.")
-		}
-	case utf8.RuneCountInString(s) > max:
-		p.Add(field, label+" is too long (at most "+itoa(max)+" characters).")
-	case hasForbiddenRune(s, false):
-		p.Add(field, label+" contains invisible or control characters.")
-	}
+	checkText(p, field, label, s, max, required, false)
 }
 
 // CheckText is CheckLine for multi-line text: newlines and tabs are allowed,
 // and max counts characters.
 func CheckText(p Problems, field, label, s string, max int, required bool) {
+	checkText(p, field, label, s, max, required, true)
+}
+
+func checkText(p Problems, field, label, s string, max int, required, multiline bool) {
 	switch {
 	case !utf8.ValidString(s):
 		p.Add(field, label+" contains bytes that are not valid text.")
@@ -81,8 +74,12 @@ func CheckText(p Problems, field, label, s string, max int, required bool) {
 		}
 	case utf8.RuneCountInString(s) > max:
 		p.Add(field, label+" is too long (at most "+itoa(max)+" characters).")
-	case hasForbiddenRune(s, true):
-		p.Add(field, label+" contains control characters.")
+	case hasForbiddenRune(s, multiline):
+		if multiline {
+			p.Add(field, label+" contains control characters.")
+		} else {
+			p.Add(field, label+" contains invisible or control characters.")
+		}
 	}
 }
 
