@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/postgres"
 	"github.com/headline/headline/internal/sqlite"
 )
 
@@ -98,7 +99,19 @@ func parseLevel(s string) (slog.Level, error) {
 // openStore opens the configured database and applies its migrations.
 func openStore(ctx context.Context, c Config) (news.Store, error) {
 	if c.DatabaseURL != "" {
-		return nil, fmt.Errorf("--db %s: the PostgreSQL backend is not available in this version; leave --db empty to use the embedded SQLite database", redactURL(c.DatabaseURL))
+		// postgres.Open's errors are one line without the password, so the
+		// operator sees which database failed and why, and nothing secret.
+		// A key=value connection string is not a URL that redactURL can
+		// mask, so it is not repeated at all.
+		where := "--db"
+		if strings.Contains(c.DatabaseURL, "://") {
+			where += " " + redactURL(c.DatabaseURL)
+		}
+		st, err := postgres.Open(ctx, c.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		return st, nil
 	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)

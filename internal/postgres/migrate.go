@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock is the key of the advisory lock every migration
+// transaction takes first ("hl" "mi" "gr" in ASCII). Instances that start
+// together queue on it, so each migration is applied once and nobody reads
+// a half-made schema. The lock is database-wide, so instances on other
+// schemas of the same database queue too; that costs a few milliseconds at
+// start.
+const migrationLock int64 = 0x686c6d696772
+
+// migration is one embedded file, migrations/NNNN_name.sql.
+type migration struct {
+	version int64
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	seen := map[int64]string{}
+	for _, f := range files {
+		base := path.Base(f)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
+		}
+		if other, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s have the same version", other, base)
+		}
+		seen[v] = base
+		b, err := migrations.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	if len(ms) == 0 {
+		return nil, errors.New("no migrations embedded")
+	}
+	return ms, nil
+}
+
+// migrate applies, in version order, each migration not yet recorded in
+// schema_migrations, each in its own transaction together with its row.
+// Migrations only go forward; a database migrated by a newer Headline is
+// refused rather than half understood.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	known := ms[len(ms)-1].version
+	for _, m := range ms {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return applyMigration(ctx, tx, m, known)
+		})
+		if err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+// applyMigration applies m in tx unless it is recorded already. Everything,
+// the bookkeeping table included, happens under the advisory lock: two
+// sessions running CREATE TABLE IF NOT EXISTS at once can both decide to
+// create it, and one then fails.
+func applyMigration(ctx context.Context, tx pgx.Tx, m migration, known int64) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    bigint      PRIMARY KEY,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`); err != nil {
+		return err
+	}
+	var newest int64
+	var applied bool
+	err := tx.QueryRow(ctx, `
+		SELECT coalesce(max(version), 0), coalesce(bool_or(version = $1), false)
+		FROM schema_migrations`, m.version).Scan(&newest, &applied)
+	if err != nil {
+		return err
+	}
+	if newest > known {
+		return fmt.Errorf("database schema version %d is newer than this program knows (%d)", newest, known)
+	}
+	if applied {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, m.sql); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version)
+	return err
+}
