@@ -22,7 +22,7 @@ import (
 type Config struct {
 	Addr          string // serve: address to listen on
 	DataDir       string // folder for the SQLite database (and, later, media)
-	DatabaseURL   string // postgres://... selects PostgreSQL (not yet available)
+	DatabaseURL   string // postgres://... selects PostgreSQL instead of SQLite
 	BaseURL       string // public URL of the site, for absolute links; "" derives it from requests
 	SecureCookies bool   // set when the site is served over HTTPS
 	Demo          bool   // serve: fill an empty site with demo content
