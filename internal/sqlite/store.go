@@ -1,8 +1,9 @@
 // Package sqlite is Headline's store on a single SQLite file, for
 // self-hosting without a database server. It implements news.Store.
 //
-// The file is opened twice: one writer connection, so writes queue in this
-// process instead of failing with SQLITE_BUSY, and a small pool of read-only
+// The file is opened twice: one writer connection, owned by a committer
+// goroutine that coalesces concurrent writes into shared transactions
+// (group commit, see groupcommit.go), and a small pool of read-only
 // connections that, thanks to WAL, read while the writer writes.
 package sqlite
 
@@ -34,8 +35,9 @@ type Store struct {
 	// Tests pin it. Open sets it to time.Now.
 	Now func() time.Time
 
-	w *sql.DB // the writer: one connection, BEGIN IMMEDIATE
-	r *sql.DB // readers: query_only
+	w  *sql.DB    // the writer: one connection, BEGIN IMMEDIATE
+	r  *sql.DB    // readers: query_only
+	gc *committer // runs every write on w; nil while Open migrates
 
 	// tx is set on the view that Bulk hands out: every read and write of
 	// that view runs in this one writer transaction.
@@ -48,9 +50,22 @@ const readers = 4
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Options tune OpenWith. The zero value is what Open uses.
+type Options struct {
+	// MaxBatch caps how many writes share one transaction (0: 256). 1 turns
+	// group commit off, every write paying its own fsync; it exists to
+	// measure what grouping buys.
+	MaxBatch int
+}
+
 // Open opens or creates the database at path and brings its schema up to
 // date.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("open sqlite: unusable database path %q", path)
 	}
@@ -63,10 +78,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	wq.Add("_pragma", "journal_mode(WAL)")
 	wq.Add("_pragma", "synchronous(FULL)")
 	wq.Set("_txlock", "immediate")
-	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	conn, err := sqlite.NewConnector(path + "?" + wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
 	}
+	w := sql.OpenDB(writerConnector{Connector: conn, detach: true})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -84,11 +100,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	rq.Add("_pragma", "busy_timeout(10000)")
 	rq.Add("_pragma", "foreign_keys(1)")
 	rq.Add("_pragma", "query_only(1)")
-	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	rconn, err := sqlite.NewConnector(path + "?" + rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
+	r := sql.OpenDB(writerConnector{Connector: rconn}) // for its statement cache
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	r.SetConnMaxLifetime(0)
@@ -99,13 +116,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	s.r = r
+	// Started last: migrations ran on w directly, before anyone could write.
+	s.gc = newCommitter(w, o.MaxBatch)
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the committer (writes still queued fail; the batch in
+// progress finishes) and closes both pools.
 func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("close sqlite: the store is a Bulk view; close the store it came from")
+	}
+	if s.gc != nil {
+		s.gc.close()
 	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
@@ -126,13 +149,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // Bulk runs fn against a view of s whose reads and writes all happen in one
 // writer transaction: one fsync for the whole batch instead of one a row.
 // Reads inside see the batch's own writes. A Bulk inside a Bulk joins it.
+// The committer runs it in a transaction of its own, between batches.
 func (s *Store) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return inTx(ctx, s.w, func(tx *sql.Tx) error {
+	view := func(tx *sql.Tx) error {
 		return fn(&Store{Now: s.Now, w: s.w, r: s.r, tx: tx})
-	})
+	}
+	if s.gc == nil {
+		return inTx(ctx, s.w, view)
+	}
+	return s.gc.do(ctx, view, true)
 }
 
 // migration is one embedded file, migrations/NNNN_name.sql.
@@ -221,12 +249,25 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // write runs fn in a transaction on the writer (BEGIN IMMEDIATE, so the
-// write lock is taken up front and never upgraded midway).
+// write lock is taken up front and never upgraded midway) and returns nil
+// only once that transaction is committed and synced.
+//
+// fn may share its transaction with other writes (group commit): it runs
+// inside a savepoint, and its error undoes only its own changes. So fn
+// must report every failure by returning it, must not call s's exported
+// methods (it runs on the committer, which would wait for itself; use the
+// helpers taking tx), and must leave no rows open. Its changes are
+// acknowledged only if the shared COMMIT succeeds; when it fails, every
+// write of the batch gets the error. A ctx already done when fn's turn
+// comes skips fn with ctx.Err().
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.tx != nil {
 		return fn(s.tx)
 	}
-	return inTx(ctx, s.w, fn)
+	if s.gc == nil {
+		return inTx(ctx, s.w, fn) // Open's migrations
+	}
+	return s.gc.do(ctx, fn, false)
 }
 
 // read runs fn in a transaction on a reader, so every query of fn sees the
