@@ -1,0 +1,43 @@
+package loadgen
+
+import (
+	"testing"
+)
+
+// produceAll runs a phase's producer with a writer that drops every batch:
+// what generating costs, without the store.
+func produceAll(b *testing.B, ph *phase) {
+	b.Helper()
+	for b.Loop() {
+		out := make(chan []op, 1)
+		bt := &batcher{size: 5000, cur: make([]op, 0, 5000), out: out, free: make(chan []op, 2), stop: make(chan struct{})}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for batch := range out {
+				select {
+				case bt.free <- batch[:0]:
+				default:
+				}
+			}
+		}()
+		if err := ph.produce(bt, 0, &Stats{}); err != nil {
+			b.Fatal(err)
+		}
+		bt.flush()
+		close(out)
+		<-done
+	}
+	b.ReportMetric(float64(ph.total)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
+}
+
+// BenchmarkGenerate measures the producer of each phase alone. Compare its
+// items/s with the store's rows/s in `headline loadgen`'s report: the
+// producer runs on its own goroutine and must not be what limits a run.
+func BenchmarkGenerate(b *testing.B) {
+	cfg := Config{Accounts: 10_000, Posts: 20_000, Comments: 200_000, HotComments: -1, Seed: 1, Days: 365, Batch: 5000}
+	g := prepared(b, cfg)
+	b.Run("accounts", func(b *testing.B) { produceAll(b, g.accountsPhase()) })
+	b.Run("posts", func(b *testing.B) { produceAll(b, g.postsPhase()) })
+	b.Run("comments", func(b *testing.B) { produceAll(b, g.commentsPhase()) })
+}

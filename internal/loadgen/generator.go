@@ -1,0 +1,218 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/news"
+)
+
+// Shapes of the generated site.
+const (
+	postsZipf     = 1.0  // posts per publisher: rank k writes ∝ 1/(k+1)
+	commentsZipf  = 1.0  // comments per post, after the hot one
+	commenterZipf = 0.8  // comments per commenting account
+	replyShare    = 0.30 // comments that answer another comment
+	deeperChance  = 0.45 // a reply goes one level deeper with this chance
+	maxDepth      = 8    // deepest reply
+	guestShare    = 0.40 // comments by guests (name and email, no account)
+	recentWindow  = 50   // replies answer one of the 50 latest comments at a depth
+)
+
+// Generator writes one run of generated data into a store. Create it with
+// New, wire Clock into the store if the store lets you pin its clock, then
+// call Run once.
+type Generator struct {
+	// AfterBatch, when set, is called by the writer after each committed
+	// batch with the phase's name and its items done. Tests use it to
+	// interrupt a run at a precise point.
+	AfterBatch func(phase string, done int)
+
+	cfg      Config
+	st       news.Store
+	progress *Progress
+
+	run         int    // the run's number on the site (1, 2, ...)
+	hash        string // the one password hash every account shares
+	pools       *pools
+	nOfficial   int // accounts [0, nOfficial) are the marker and the officials
+	nPublishers int // accounts [0, nPublishers) publish
+	nModerators int // accounts [nPublishers, +nModerators) moderate
+	authors     *zipf
+	authorLangs []int8 // language of each publisher
+	commenters  *zipf
+	commenterOf []int32 // commenter rank -> account index
+	plan        *commentPlan
+
+	w writer // the writer goroutine's state
+}
+
+// New checks cfg and returns a Generator for st. progress may be nil.
+func New(cfg Config, st news.Store, progress *Progress) (*Generator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = NewProgress(nil, false)
+	}
+	return &Generator{cfg: cfg, st: st, progress: progress}, nil
+}
+
+// Clock is the time of the write in progress: an account's sign-up, a
+// post's publication, a comment's writing. A store whose clock can be pinned
+// (sqlite.Store.Now) should use it, so that created_at spreads over the
+// generated past like real data, and is deterministic, instead of being the
+// few minutes the run took. It is read only by the writer goroutine, inside
+// store calls.
+func (g *Generator) Clock() time.Time {
+	if g.w.clock.IsZero() {
+		return time.Now()
+	}
+	return g.w.clock
+}
+
+// ErrInterrupted is returned by Run when its context was cancelled. What the
+// Report counts is committed; Run with Config.Resume finishes the run.
+var ErrInterrupted = errors.New("interrupted")
+
+// Run writes the run: it finds which run it is (or which one to resume),
+// then writes each phase in batches. It returns a report of the whole run,
+// also when interrupted (with ErrInterrupted) or failed.
+func (g *Generator) Run(ctx context.Context) (*Report, error) {
+	start := time.Now()
+	rep := &Report{Seed: g.cfg.Seed}
+	if err := g.begin(ctx); err != nil {
+		return rep, err
+	}
+	rep.Run = g.run
+	if err := g.prepare(); err != nil {
+		return rep, err
+	}
+	phases := g.phases()
+	resuming := g.cfg.Resume
+	for _, ph := range phases {
+		from := 0
+		if resuming {
+			n, err := ph.done(ctx)
+			if err != nil {
+				return rep, fmt.Errorf("find where the %s stopped: %w", ph.name, err)
+			}
+			from, resuming = n, n == ph.total
+		}
+		g.progress.start(ph.name, from, ph.total)
+		t0 := time.Now()
+		n, stats, err := g.runPhase(ctx, ph, from)
+		g.progress.finish()
+		rep.Stats.add(stats)
+		rep.Phases = append(rep.Phases, PhaseResult{Name: ph.name, Total: ph.total, Before: from, Written: n, Elapsed: time.Since(t0)})
+		if err != nil {
+			rep.Elapsed = time.Since(start)
+			if errors.Is(err, ErrInterrupted) {
+				rep.Interrupted = true
+				return rep, ErrInterrupted
+			}
+			return rep, fmt.Errorf("write %s: %w", ph.name, err)
+		}
+	}
+	if err := g.describeHot(ctx, rep); err != nil {
+		return rep, err
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// phases lists what a run writes, in order. Likes and follows do not exist
+// in the product yet; when they do, their phases go here (after comments:
+// they point at accounts, posts and comments), each with its own stream,
+// done, produce, write and count, and a line in the Report.
+func (g *Generator) phases() []*phase {
+	return []*phase{g.accountsPhase(), g.postsPhase(), g.commentsPhase()}
+}
+
+// begin finds the run: a new one (refusing a site with data unless Append)
+// or, with Resume, the last one on the site, whose parameters must match.
+func (g *Generator) begin(ctx context.Context) error {
+	n, err := g.st.CountAccounts(ctx)
+	if err != nil {
+		return fmt.Errorf("count accounts: %w", err)
+	}
+	last, marker, err := g.lastRun(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case g.cfg.Resume && last > 0:
+		g.run = last
+		return g.matchMarker(marker)
+	case g.cfg.Resume && n > 0:
+		return fmt.Errorf("nothing to resume: the site has %d accounts but no loadgen run; use --append to add one", n)
+	case n > 0 && !g.cfg.Append:
+		return fmt.Errorf("the site already has %d accounts: use --append to add a new generated run to it, or --resume to finish an interrupted one", n)
+	}
+	g.run = last + 1
+	g.cfg.Resume = false
+	if g.cfg.Now.IsZero() {
+		g.cfg.Now = time.Now().UTC().Truncate(time.Second)
+	}
+	return nil
+}
+
+// matchMarker checks that the flags of a --resume are those of the run it
+// resumes, and takes the run's "now" from it.
+func (g *Generator) matchMarker(marker *news.Account) error {
+	was, err := parseFingerprint(marker.Bio)
+	if err != nil {
+		return fmt.Errorf("resume: @%s does not record a loadgen run: %w", marker.Handle, err)
+	}
+	if g.cfg.Now.IsZero() {
+		g.cfg.Now = was.Now
+	}
+	if g.cfg.fingerprint() != was.fingerprint() {
+		return fmt.Errorf("resume: run %d was started with other parameters (%s); resume it with the same --seed, --accounts, --posts, --comments, --hot-comments, --days and --now",
+			g.run, was.fingerprint()[len(markerPrefix)+1:])
+	}
+	return nil
+}
+
+// prepare builds what every phase needs: the password hash, the texts, the
+// shape of the site and the plan of comments.
+func (g *Generator) prepare() error {
+	h, err := accounts.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	g.hash = h
+	if g.pools, err = newPools(g.cfg.Seed); err != nil {
+		return err
+	}
+	g.layout()
+	g.plan = g.planComments()
+	g.w.init(g)
+	return nil
+}
+
+// layout decides who is who: the marker and a few officials first, then
+// publishers (5% of accounts), moderators (0.1%), readers.
+func (g *Generator) layout() {
+	a := g.cfg.Accounts
+	g.nOfficial = min(1+len(officials), 1+a/200)
+	g.nPublishers = max(g.nOfficial, a/20)
+	g.nModerators = min(a/1000, a-g.nPublishers)
+	g.authors = newZipf(g.nPublishers, postsZipf)
+	g.authorLangs = make([]int8, g.nPublishers)
+	r := newItemRand(g.cfg.Seed)
+	for i := range g.authorLangs {
+		var o op
+		g.genAccount(r, i, &o)
+		g.authorLangs[i] = o.lang
+	}
+	g.commenters = newZipf(a, commenterZipf)
+	perm := newRand(g.cfg.Seed, streamPlan).Perm(a)
+	g.commenterOf = make([]int32, a)
+	for i, p := range perm {
+		g.commenterOf[i] = int32(p)
+	}
+}

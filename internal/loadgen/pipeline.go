@@ -1,0 +1,158 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/headline/headline/internal/news"
+)
+
+// op is one write: an account, a post or a comment, with what the writer
+// needs to resolve the ids the store assigns. It is filled by the producer
+// and consumed by the writer; batches of ops are reused.
+type op struct {
+	at      time.Time // the store's clock for this write
+	index   int       // account index, post index, or the commented post's index
+	account news.Account
+	post    news.Post
+	comment news.Comment
+	author  int   // post: index of its author
+	local   int32 // comment: its number within its post (0, 1, ...)
+	parent  int32 // comment: local number of its parent, -1 for top level
+	by      int32 // comment: index of the account writing it, -1 for a guest
+	depth   int8  // comment: depth in its thread
+	lang    int8  // language of the account, post or comment
+	kind    int8  // account: kindOfficial...; post: statusPublished...
+}
+
+// phase is one kind of row. Phases run one after the other; each can tell
+// how far a previous, interrupted run got (done) and generate every item
+// again from its index (produce), so that a run can be resumed.
+type phase struct {
+	name  string
+	total int
+	// done returns how many items the store holds already.
+	done func(ctx context.Context) (int, error)
+	// produce generates the phase's items in order: it fills a slot from
+	// the batcher for items >= from, and counts the ones before in skipped.
+	// It returns errStopped when the batcher says the writer has stopped.
+	produce func(b *batcher, from int, skipped *Stats) error
+	// write stores one op through tx.
+	write func(ctx context.Context, tx news.Store, o *op) error
+	// count adds o to s.
+	count func(s *Stats, o *op)
+}
+
+// batcher hands the producer slots in batches and passes full batches to
+// the writer, recycling the ones the writer is done with.
+type batcher struct {
+	size int
+	cur  []op
+	out  chan<- []op
+	free chan []op
+	stop <-chan struct{}
+	skip op // scratch slot for items that are generated but not written
+}
+
+// slot returns the next op to fill, sending the current batch first when it
+// is full. It returns nil when the writer has stopped.
+func (b *batcher) slot() *op {
+	if len(b.cur) == b.size && !b.flush() {
+		return nil
+	}
+	b.cur = b.cur[:len(b.cur)+1]
+	o := &b.cur[len(b.cur)-1]
+	*o = op{}
+	return o
+}
+
+// flush sends the current batch, if any, and takes an empty one.
+func (b *batcher) flush() bool {
+	if len(b.cur) == 0 {
+		return true
+	}
+	select {
+	case b.out <- b.cur:
+	case <-b.stop:
+		return false
+	}
+	select {
+	case b.cur = <-b.free:
+	default:
+		b.cur = make([]op, 0, b.size)
+	}
+	return true
+}
+
+// errStopped tells a producer's caller that the writer stopped first.
+var errStopped = errors.New("writer stopped")
+
+// runPhase writes items [from, total) of ph in batches, one transaction
+// each, while the producer generates the next batch on another goroutine.
+// A cancelled ctx stops it between batches: a transaction is never cut, so
+// the store never holds half a batch. It returns the number of items
+// written and the stats of the items skipped (already there) and written.
+func (g *Generator) runPhase(ctx context.Context, ph *phase, from int) (int, Stats, error) {
+	batches := make(chan []op, 1)
+	stop := make(chan struct{})
+	b := &batcher{size: g.cfg.Batch, cur: make([]op, 0, g.cfg.Batch), out: batches,
+		free: make(chan []op, 2), stop: stop}
+	var skipped, written Stats
+	var perr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(batches)
+		if perr = ph.produce(b, from, &skipped); perr == nil && !b.flush() {
+			perr = errStopped
+		}
+	})
+	n, err := g.writeBatches(ctx, ph, batches, b.free, from, &written)
+	close(stop)
+	for range batches { // unblock the producer, drop what it made
+	}
+	wg.Wait()
+	written.add(skipped)
+	if err == nil && perr != nil && !errors.Is(perr, errStopped) {
+		err = perr // a generated item broke a rule: a bug, stop here
+	}
+	return n, written, err
+}
+
+// writeBatches is runPhase's writer: it stores each batch in one Bulk.
+func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan []op, free chan<- []op, from int, written *Stats) (int, error) {
+	// The transactions must not see ctx's cancellation: database/sql would
+	// roll a batch back halfway. ctx is checked between batches instead.
+	wctx := context.WithoutCancel(ctx)
+	done := from
+	for batch := range batches {
+		if ctx.Err() != nil {
+			return done - from, ErrInterrupted
+		}
+		err := g.st.Bulk(wctx, func(tx news.Store) error {
+			for i := range batch {
+				if err := ph.write(wctx, tx, &batch[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return done - from, err
+		}
+		for i := range batch {
+			ph.count(written, &batch[i])
+		}
+		done += len(batch)
+		g.progress.update(done)
+		if g.AfterBatch != nil {
+			g.AfterBatch(ph.name, done)
+		}
+		select {
+		case free <- batch[:0]:
+		default:
+		}
+	}
+	return done - from, nil
+}
