@@ -10,15 +10,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/api"
 	"github.com/headline/headline/internal/demo"
 	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/ranking"
 	"github.com/headline/headline/internal/ui"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -30,6 +35,12 @@ type services struct {
 	accounts *accounts.Service
 	posts    *publishing.Service
 	comments *discussion.Service
+
+	following  *following.Service
+	ranking    *ranking.Service
+	engagement *engagement.Service
+	notify     *notify.Service
+	worker     *notify.Worker
 }
 
 func newServices(st news.Store) services {
@@ -37,7 +48,29 @@ func newServices(st news.Store) services {
 		accounts: accounts.New(st, nil),
 		posts:    publishing.New(st, nil),
 		comments: discussion.New(st, nil),
+
+		following:  following.New(st, nil),
+		ranking:    ranking.New(st, nil),
+		engagement: engagement.New(st, nil),
+		notify:     notify.New(st),
+		worker:     &notify.Worker{Store: st},
 	}
+}
+
+// viewFlushInterval is how often buffered post views are written. A crash
+// loses at most this much of view counting (views are not accepted writes).
+const viewFlushInterval = 2 * time.Second
+
+// startBackground runs the view flusher and the notification worker until
+// ctx ends; the returned wait blocks until both stopped (the flusher
+// writes its last batch first).
+func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait func()) {
+	var wg sync.WaitGroup
+	svc.worker.Log = log
+	wg.Add(2)
+	go func() { defer wg.Done(); svc.engagement.Views.Run(ctx, viewFlushInterval, log) }()
+	go func() { defer wg.Done(); svc.worker.Run(ctx) }()
+	return wg.Wait
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -77,6 +110,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// The background work stops with the server: bgCtx ends after the
+	// requests in flight finished, so their views are in the last flush.
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	waitBackground := startBackground(bgCtx, svc, log)
+	defer func() { stopBackground(); waitBackground() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -117,12 +155,14 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	registerStoreMetrics(reg, st)
 	metrics := httpx.NewMetrics(reg)
 
-	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies})
+	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL}))
+	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL,
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify}))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -17,9 +17,13 @@ import (
 
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/ranking"
 )
 
 // Prefix is the path under which New serves; the caller mounts it there.
@@ -39,6 +43,13 @@ type Deps struct {
 	// Now is the clock that decides whether a post is shown as scheduled;
 	// give it the one the services use. Nil means time.Now.
 	Now func() time.Time
+
+	// The social features (follows, feeds, likes of posts, notifications).
+	// Each is optional: without it its routes answer 404.
+	Following  *following.Service
+	Ranking    *ranking.Service
+	Engagement *engagement.Service
+	Notify     *notify.Service
 }
 
 // server is the API: its dependencies and its routes.

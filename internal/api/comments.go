@@ -29,6 +29,9 @@ type commentJSON struct {
 	RepliesCount int64             `json:"replies_count"`
 	Depth        int               `json:"depth"`
 	CreatedAt    time.Time         `json:"created_at"`
+	EditedAt     *time.Time        `json:"edited_at"`
+	Pinned       bool              `json:"pinned"`
+	Deleted      bool              `json:"deleted"` // a "comment deleted" placeholder: no author, no body
 }
 
 // commentAuthorJSON is who wrote a comment: an account (handle set) or a
@@ -51,6 +54,11 @@ func (s *server) comment(r *http.Request, c *news.Comment) commentJSON {
 	if c.ParentID != 0 {
 		id := c.ParentID
 		out.ParentID = &id
+	}
+	out.EditedAt, out.Pinned = utcOrNil(c.EditedAt), !c.PinnedAt.IsZero()
+	if c.Placeholder() {
+		out.Deleted, out.Author, out.BodyHTML = true, commentAuthorJSON{}, ""
+		return out
 	}
 	if c.AccountID != 0 && c.AuthorHandle != "" {
 		h, u := c.AuthorHandle, base+news.AccountPath(c.AuthorHandle)
@@ -136,7 +144,7 @@ func (s *server) createComment(w http.ResponseWriter, r *http.Request) error {
 		}
 		parent = *in.ParentID
 	}
-	c, err := s.Comments.Post(r.Context(), httpx.Account(r.Context()), discussion.Input{
+	c, dup, err := s.Comments.Write(r.Context(), httpx.Account(r.Context()), discussion.Input{
 		PostID: postID, ParentID: parent, Body: in.Body, Name: in.Name, Email: in.Email, Website: in.Website,
 		IP: httpx.ClientIP(r), UserAgent: r.UserAgent(),
 	})
@@ -144,6 +152,12 @@ func (s *server) createComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := s.comment(r, c)
+	if dup {
+		// The same comment sent again within seconds: the first one.
+		w.Header().Set("Location", out.URL)
+		httpx.WriteJSON(w, http.StatusOK, out)
+		return nil
+	}
 	if c.Status != news.CommentPublished {
 		w.Header().Set("Location", out.URL)
 		httpx.WriteJSON(w, http.StatusAccepted, out)

@@ -21,8 +21,8 @@ func TestErrors(t *testing.T) {
 	other := e.must(201, req{Method: "POST", Path: "/api/v1/posts", Token: pub, Body: `{"title":"Two","body":"y"}`})
 	otherComments := fmt.Sprintf("/api/v1/posts/%d/comments", num(t, other, "id"))
 	foreign := e.must(201, req{Method: "POST", Path: otherComments, Token: reader, Body: `{"body":"elsewhere"}`})
-	for range 3 {
-		e.must(201, req{Method: "POST", Path: postPath + "/comments", Token: reader, Body: `{"body":"hi"}`})
+	for i := range 3 { // different bodies: the same one again would be a duplicate (200)
+		e.must(201, req{Method: "POST", Path: postPath + "/comments", Token: reader, Body: fmt.Sprintf(`{"body":"hi %d"}`, i)})
 	}
 	oldCursor := e.must(200, req{Method: "GET", Path: postPath + "/comments?limit=1&sort=old"})["next_cursor"].(string)
 

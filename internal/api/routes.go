@@ -13,6 +13,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/posts", s.listPosts)
 	s.handle("GET /api/v1/posts/{id}", s.getPost)
 	s.handle("GET /api/v1/posts/{id}/comments", s.listComments)
+	s.handle("GET /api/v1/comments/{id}/replies", s.listReplies)
 	s.handle("GET /api/v1/accounts/{handle}", s.getAccount)
 
 	// Writes open to guests (name and email instead of a token).
@@ -22,6 +23,31 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/posts", s.createPost)
 	s.handle("PATCH /api/v1/posts/{id}", s.updatePost)
 
+	// Comments after writing: likes need a token; edit and delete are the
+	// writer's (or a moderator's), pins the post author's or a moderator's.
+	s.handle("POST /api/v1/comments/{id}/like", s.likeComment)
+	s.handle("DELETE /api/v1/comments/{id}/like", s.likeComment)
+	s.handle("PATCH /api/v1/comments/{id}", s.editComment)
+	s.handle("DELETE /api/v1/comments/{id}", s.deleteComment)
+	s.handle("POST /api/v1/comments/{id}/pin", s.pinComment)
+	s.handle("DELETE /api/v1/comments/{id}/pin", s.pinComment)
+
 	// The caller's own account.
 	s.handle("GET /api/v1/me", s.getMe)
+
+	// Follows (a token to follow; the lists are public), the two feeds
+	// (headlines open to guests, following needs a token), likes and shares
+	// of posts (likes need a token), and the caller's notifications.
+	s.handle("POST /api/v1/accounts/{handle}/follow", s.follow)
+	s.handle("DELETE /api/v1/accounts/{handle}/follow", s.follow)
+	s.handle("GET /api/v1/accounts/{handle}/followers", s.listFollowers)
+	s.handle("GET /api/v1/accounts/{handle}/following", s.listFollowing)
+	s.handle("GET /api/v1/feed/following", s.followingFeed)
+	s.handle("GET /api/v1/feed/headlines", s.headlinesFeed)
+	s.handle("GET /api/v1/feed/trending", s.trendingFeed)
+	s.handle("POST /api/v1/posts/{id}/like", s.likePost)
+	s.handle("DELETE /api/v1/posts/{id}/like", s.likePost)
+	s.handle("POST /api/v1/posts/{id}/share", s.sharePost)
+	s.handle("GET /api/v1/notifications", s.listNotifications)
+	s.handle("POST /api/v1/notifications/read", s.markNotificationsRead)
 }

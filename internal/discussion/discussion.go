@@ -14,6 +14,7 @@ import (
 // Store is what the discussion service needs from storage.
 type Store interface {
 	news.CommentStore
+	news.ReactionStore
 	PostByID(ctx context.Context, id int64) (*news.Post, error)
 }
 
@@ -44,11 +45,24 @@ type Input struct {
 	UserAgent string
 }
 
-// Post checks and stores a comment by actor (nil for a guest).
+// Post checks and stores a comment by actor (nil for a guest). A repeat
+// of the same comment within DedupWindow returns the first one instead.
 func (s *Service) Post(ctx context.Context, actor *news.Account, in Input) (*news.Comment, error) {
+	c, _, err := s.Write(ctx, actor, in)
+	return c, err
+}
+
+// DedupWindow is how long the same comment sent again is taken for a
+// double submission. "The same" is: same post, same parent, same writer
+// (account, or guest email) and the same body after trimming.
+const DedupWindow = 30 * time.Second
+
+// Write is Post that also reports whether the comment was a duplicate of
+// one written within DedupWindow, which it returns instead of a new one.
+func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*news.Comment, bool, error) {
 	post, err := s.visiblePost(ctx, actor, in.PostID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	c := &news.Comment{PostID: post.ID, ParentID: in.ParentID, Body: strings.TrimRight(in.Body, " \t\r\n"),
 		Status: news.CommentPublished, IP: in.IP, UserAgent: truncate(in.UserAgent, 300)}
@@ -68,13 +82,19 @@ func (s *Service) Post(ctx context.Context, actor *news.Account, in Input) (*new
 		p.Add("parent_id", "That is not a comment id.")
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	dup, err := s.store.RecentDuplicate(ctx, c, s.now().Add(-DedupWindow))
+	if err == nil {
+		return dup, true, nil
+	} else if news.ErrorCode(err) != news.NotFound {
+		return nil, false, err
 	}
 	c.BodyHTML = render.Comment(c.Body)
 	if err := s.store.CreateComment(ctx, c); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return c, nil
+	return c, false, nil
 }
 
 func (s *Service) visiblePost(ctx context.Context, viewer *news.Account, id int64) (*news.Post, error) {
@@ -111,8 +131,11 @@ type Page struct {
 }
 
 // sortCodes go into cursors so that a cursor made for one order is refused
-// by another, instead of silently returning a wrong page.
-var sortCodes = map[news.CommentSort]int64{news.SortOld: 1, news.SortNew: 2}
+// by another, instead of silently returning a wrong page. codeThread marks
+// the cursors of Replies.
+var sortCodes = map[news.CommentSort]int64{news.SortOld: 1, news.SortNew: 2, news.SortTop: 3}
+
+const codeThread = 4
 
 // ParseSort checks a sort name from a request; "" means old.
 func ParseSort(s string) (news.CommentSort, error) {
@@ -121,8 +144,10 @@ func ParseSort(s string) (news.CommentSort, error) {
 		return news.SortOld, nil
 	case news.SortNew:
 		return news.SortNew, nil
+	case news.SortTop:
+		return news.SortTop, nil
 	}
-	return "", &news.Error{Code: news.Invalid, Message: "Sort must be new or old.", Fields: map[string]string{"sort": "must be new or old"}}
+	return "", &news.Error{Code: news.Invalid, Message: "Sort must be top, new or old.", Fields: map[string]string{"sort": "must be top, new or old"}}
 }
 
 // List returns a page of a post's published comments as a flat list, each
@@ -139,14 +164,9 @@ func (s *Service) List(ctx context.Context, viewer *news.Account, postID int64, 
 	}
 	f := news.CommentFilter{PostID: postID, TopLevel: q.TopLevel, ParentID: q.ParentID, Sort: q.Sort, Limit: q.Limit + 1}
 	if q.Cursor != "" {
-		v, err := news.DecodeCursor(q.Cursor, 2)
-		if err != nil {
+		if err := decodeListCursor(q.Cursor, &f); err != nil {
 			return Page{}, err
 		}
-		if v[0] != sortCodes[q.Sort] {
-			return Page{}, &news.Error{Code: news.Invalid, Message: "That cursor belongs to another sort order; start again from the first page.", Fields: map[string]string{"cursor": "made for another sort"}}
-		}
-		f.AfterID = v[1]
 	}
 	cs, err := s.store.ListComments(ctx, f)
 	if err != nil {
@@ -155,53 +175,39 @@ func (s *Service) List(ctx context.Context, viewer *news.Account, postID int64, 
 	page := Page{Comments: cs}
 	if len(cs) > q.Limit {
 		page.Comments = cs[:q.Limit]
-		page.NextCursor = news.EncodeCursor(sortCodes[q.Sort], page.Comments[q.Limit-1].ID)
-	}
-	return page, nil
-}
-
-// Thread is a top-level comment and its replies in thread order.
-type Thread struct {
-	Comment *news.Comment
-	Replies []*news.Comment
-}
-
-// ThreadPage is a page of threads for the article page.
-type ThreadPage struct {
-	Threads    []Thread
-	NextCursor string
-}
-
-// MaxRepliesPerPage bounds the replies loaded with one page of threads.
-const MaxRepliesPerPage = 500
-
-// Threads returns a page of top-level comments, each with its replies.
-func (s *Service) Threads(ctx context.Context, viewer *news.Account, postID int64, sort news.CommentSort, cursor string, limit int) (ThreadPage, error) {
-	top, err := s.List(ctx, viewer, postID, Query{Sort: sort, TopLevel: true, Cursor: cursor, Limit: limit})
-	if err != nil {
-		return ThreadPage{}, err
-	}
-	page := ThreadPage{NextCursor: top.NextCursor}
-	var roots []int64
-	for _, c := range top.Comments {
-		page.Threads = append(page.Threads, Thread{Comment: c})
-		if c.RepliesCount > 0 {
-			roots = append(roots, c.ID)
+		last := page.Comments[q.Limit-1]
+		page.NextCursor = news.EncodeCursor(sortCodes[q.Sort], last.ID)
+		if q.Sort == news.SortTop {
+			page.NextCursor = news.EncodeCursor(sortCodes[q.Sort], last.LikesCount, last.ID)
 		}
 	}
-	if len(roots) == 0 {
-		return page, nil
-	}
-	replies, err := s.store.ListReplies(ctx, postID, roots, MaxRepliesPerPage)
-	if err != nil {
-		return ThreadPage{}, err
-	}
-	byRoot := map[int64][]*news.Comment{}
-	for _, r := range replies {
-		byRoot[r.RootID] = append(byRoot[r.RootID], r)
-	}
-	for i := range page.Threads {
-		page.Threads[i].Replies = byRoot[page.Threads[i].Comment.ID]
-	}
 	return page, nil
+}
+
+// decodeListCursor fills f's keyset from a List cursor made for f.Sort:
+// (sort, id), or (sort, likes, id) for top. Likes move while a reader
+// pages, and the cursor keeps the likes the last comment had when it was
+// read: a comment whose likes change between two pages may be shown twice
+// or skipped. That is the price of pages that cost the same at any depth
+// without a snapshot per reader; clients de-duplicate by id.
+func decodeListCursor(cursor string, f *news.CommentFilter) error {
+	n := 2
+	if f.Sort == news.SortTop {
+		n = 3
+	}
+	v, err := news.DecodeCursor(cursor, n)
+	if err == nil && v[0] != sortCodes[f.Sort] {
+		err = &news.Error{Code: news.Invalid, Message: "That cursor belongs to another sort order; start again from the first page.", Fields: map[string]string{"cursor": "made for another sort"}}
+	}
+	if err != nil {
+		if _, other := news.DecodeCursor(cursor, 5-n); other == nil {
+			err = &news.Error{Code: news.Invalid, Message: "That cursor belongs to another sort order; start again from the first page.", Fields: map[string]string{"cursor": "made for another sort"}}
+		}
+		return err
+	}
+	f.AfterID = v[n-1]
+	if n == 3 {
+		f.AfterLikes = v[1]
+	}
+	return nil
 }

@@ -132,3 +132,40 @@ func TestThreadsAndCursors(t *testing.T) {
 		t.Fatalf("ParseSort(random): %v", err)
 	}
 }
+
+// TestDeepChain replies 1,000 deep: every reply is accepted, the stored
+// depth stops at news.MaxCommentDepth, and the whole chain reads back in
+// order through the paged replies of the first comment.
+func TestDeepChain(t *testing.T) {
+	svc, post, _, author := setup(t)
+	ctx := t.Context()
+	parent := int64(0)
+	var ids []int64
+	for i := range 1000 {
+		c, err := svc.Post(ctx, author, discussion.Input{PostID: post.ID, ParentID: parent, Body: fmt.Sprintf("level %d", i)})
+		if err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+		if c.Depth != min(i, news.MaxCommentDepth) || c.ParentID != parent {
+			t.Fatalf("reply %d: depth %d parent %d", i, c.Depth, c.ParentID)
+		}
+		ids, parent = append(ids, c.ID), c.ID
+	}
+	var got []int64
+	cursor := ""
+	for {
+		_, p, err := svc.Replies(ctx, nil, ids[0], cursor, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Comments {
+			got = append(got, c.ID)
+		}
+		if cursor = p.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids[1:]) {
+		t.Fatalf("chain read back out of order: %d replies", len(got))
+	}
+}

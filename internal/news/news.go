@@ -163,6 +163,13 @@ type Comment struct {
 	IP           string
 	UserAgent    string
 	CreatedAt    time.Time
+	// EditedAt, DeletedAt and PinnedAt are zero until the comment is
+	// edited, deleted or pinned (see reactions.go). A published comment
+	// with DeletedAt set is a placeholder: it keeps its thread together and
+	// its body is never shown.
+	EditedAt  time.Time
+	DeletedAt time.Time
+	PinnedAt  time.Time
 }
 
 // CommentSort is an order for a list of comments.
@@ -171,6 +178,7 @@ type CommentSort string
 const (
 	SortNew CommentSort = "new"
 	SortOld CommentSort = "old"
+	SortTop CommentSort = "top" // most liked first; ties oldest first
 )
 
 // CommentFilter selects comments for ListComments.
@@ -180,7 +188,10 @@ type CommentFilter struct {
 	ParentID int64 // only direct replies to this comment
 	Sort     CommentSort
 	AfterID  int64 // keyset: continue after this comment id in Sort order
-	Limit    int
+	// AfterLikes is the likes count of the AfterID comment when it was
+	// read, the other half of a SortTop keyset position.
+	AfterLikes int64
+	Limit      int
 }
 
 // Session is a credential kept hashed in the store: a browser session

@@ -13,6 +13,11 @@ type Store interface {
 	SessionStore
 	PostStore
 	CommentStore
+	ReactionStore
+	FollowStore
+	TimelineStore
+	EngagementStore
+	NotificationStore
 	// Bulk runs fn with a Store whose every read and write goes into one
 	// transaction, committed when fn returns nil and rolled back otherwise.
 	// It is for loading many rows fast (loadgen, migrate-data): the rows are

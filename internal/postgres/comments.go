@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -18,20 +19,22 @@ const commentCols = `c.id, c.post_id, coalesce(c.parent_id, 0), c.root_id, c.dep
 	CASE WHEN c.account_id IS NULL THEN c.author_name ELSE a.name END,
 	coalesce(a.handle, ''), coalesce(a.official, ''),
 	c.email, c.website, c.body, c.body_html, c.status, c.likes_count, c.replies_count,
-	c.ip, c.user_agent, c.created_at`
+	c.ip, c.user_agent, c.created_at, c.edited_at, c.deleted_at, c.pinned_at`
 
 const commentFrom = ` FROM comments c LEFT JOIN accounts a ON a.id = c.account_id`
 
 func scanComment(row scanner) (*news.Comment, error) {
 	var c news.Comment
+	var edited, deleted, pinned *time.Time
 	err := row.Scan(&c.ID, &c.PostID, &c.ParentID, &c.RootID, &c.Depth, &c.AccountID,
 		&c.AuthorName, &c.AuthorHandle, &c.AuthorOfficial,
 		&c.Email, &c.Website, &c.Body, &c.BodyHTML, &c.Status, &c.LikesCount, &c.RepliesCount,
-		&c.IP, &c.UserAgent, &c.CreatedAt)
+		&c.IP, &c.UserAgent, &c.CreatedAt, &edited, &deleted, &pinned)
 	if err != nil {
 		return nil, err
 	}
 	c.CreatedAt = c.CreatedAt.UTC()
+	c.EditedAt, c.DeletedAt, c.PinnedAt = fromNullTime(edited), fromNullTime(deleted), fromNullTime(pinned)
 	return &c, nil
 }
 
@@ -126,16 +129,17 @@ func lookUpComment(ctx context.Context, tx pgx.Tx, c *news.Comment) (newComment,
 	}
 	var parentPath string
 	if c.ParentID != 0 {
-		b.Queue(`SELECT post_id, root_id, depth, path FROM comments WHERE id = $1`, c.ParentID).QueryRow(func(row pgx.Row) error {
+		b.Queue(`SELECT post_id, root_id, depth, path, status, deleted_at IS NOT NULL FROM comments WHERE id = $1`, c.ParentID).QueryRow(func(row pgx.Row) error {
 			var postID int64
-			if err := row.Scan(&postID, &n.rootID, &n.depth, &parentPath); err != nil {
+			var status string
+			var deleted bool
+			if err := row.Scan(&postID, &n.rootID, &n.depth, &parentPath, &status, &deleted); err != nil {
 				return orNotFound(err, msgNoComment)
 			}
-			if postID != c.PostID {
-				return &news.Error{Code: news.Invalid, Message: "You can only reply to a comment on the same post.",
-					Fields: map[string]string{"parent_id": "That comment belongs to another post."}}
+			if err := news.CheckParent(c.PostID, postID, news.CommentStatus(status), deleted); err != nil {
+				return err
 			}
-			n.depth++
+			n.depth, parentPath = news.ReplyPosition(n.depth, parentPath)
 			return nil
 		})
 	}
@@ -202,21 +206,49 @@ func listCommentsQuery(f news.CommentFilter) (string, args, error) {
 	case f.ParentID != 0:
 		where = append(where, "c.parent_id = "+a.add(f.ParentID))
 	}
+	if f.Sort == news.SortTop {
+		q := topCommentsQuery(where, &a, f)
+		return q, a, nil
+	}
 	dir, cmp := "ASC", ">"
 	switch f.Sort {
 	case news.SortNew:
 		dir, cmp = "DESC", "<"
 	case news.SortOld, "":
 	default:
-		return "", nil, &news.Error{Code: news.Invalid, Message: "Sort comments by new or old.",
-			Fields: map[string]string{"sort": "Choose new or old."}}
+		return "", nil, &news.Error{Code: news.Invalid, Message: "Sort comments by top, new or old.",
+			Fields: map[string]string{"sort": "Choose top, new or old."}}
 	}
 	if f.AfterID != 0 {
 		where = append(where, "c.id "+cmp+" "+a.add(f.AfterID))
 	}
 	q := `SELECT ` + commentCols + commentFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY c.id ` + dir + ` LIMIT ` + a.add(limit(f.Limit, 50, 200))
+		` ORDER BY c.id ` + dir + ` LIMIT ` + a.add(limit(f.Limit, 50, maxPage))
 	return q, a, nil
+}
+
+// topCommentsQuery is ListComments for SortTop: likes_count descending,
+// ties by id ascending, the order of the comments_*_top indexes. After a
+// cursor (likes L, id I) the rest of the list is two ranges of the index:
+// likes = L and id > I, then likes < L. Each is its own ordered, limited
+// subquery, so each is one index scan however deep the cursor is; a row
+// comparison cannot say "likes down, id up", and an OR would scan every
+// comment with L likes before the cursor (most comments have 0). The
+// outer sort orders at most twice the limit. The placeholders of where are
+// used twice, which PostgreSQL allows.
+func topCommentsQuery(where []string, a *args, f news.CommentFilter) string {
+	base := strings.Join(where, " AND ")
+	n := a.add(limit(f.Limit, 50, maxPage))
+	if f.AfterID == 0 {
+		return `SELECT ` + commentCols + commentFrom + ` WHERE ` + base + ` ORDER BY c.likes_count DESC, c.id LIMIT ` + n
+	}
+	likes, id := a.add(f.AfterLikes), a.add(f.AfterID)
+	return `SELECT ` + commentCols + ` FROM (
+		(SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count = ` + likes + ` AND c.id > ` + id + ` ORDER BY c.id LIMIT ` + n + `)
+		UNION ALL
+		(SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count < ` + likes + ` ORDER BY c.likes_count DESC, c.id LIMIT ` + n + `)
+	) k JOIN comments c ON c.id = k.id LEFT JOIN accounts a ON a.id = c.account_id
+	ORDER BY c.likes_count DESC, c.id LIMIT ` + n
 }
 
 // ListReplies returns the published replies (depth > 0) of post postID

@@ -268,6 +268,6 @@ func listPostsQuery(f news.PostFilter, now time.Time) (string, args) {
 		where = append(where, "("+timeCol+", "+idCol+") "+cmp+" ("+a.add(utc(f.After.Time))+", "+a.add(f.After.ID)+")")
 	}
 	q := `SELECT ` + postCols + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + timeCol + ` ` + dir + `, ` + idCol + ` ` + dir + ` LIMIT ` + a.add(limit(f.Limit, 20, 100))
+		` ORDER BY ` + timeCol + ` ` + dir + `, ` + idCol + ` ` + dir + ` LIMIT ` + a.add(limit(f.Limit, 20, maxPage))
 	return q, a
 }

@@ -289,6 +289,11 @@ func collect[T any](rows pgx.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	return out, rows.Err()
 }
 
+// maxPage bounds any one list query. Services choose the page sizes people
+// get (and ask for one more row to learn whether a next page exists); this
+// only keeps a runaway caller from reading a whole table at once.
+const maxPage = 1000
+
 // limit clamps a requested page size.
 func limit(n, def, max int) int {
 	switch {

@@ -19,6 +19,7 @@ const (
 	kText                 // TEXT → text
 	kTime                 // INTEGER unix microseconds → timestamptz
 	kNullTime             // the same, or NULL
+	kNullText             // TEXT or NULL
 )
 
 type column struct {
@@ -45,7 +46,7 @@ func cols(spec string) []column {
 	var out []column
 	for _, f := range strings.Fields(spec) {
 		name, k, _ := strings.Cut(f, ":")
-		out = append(out, column{name, map[string]kind{"int": kInt, "nullint": kNullInt, "text": kText, "time": kTime, "nulltime": kNullTime}[k]})
+		out = append(out, column{name, map[string]kind{"int": kInt, "nullint": kNullInt, "text": kText, "time": kTime, "nulltime": kNullTime, "nulltext": kNullText}[k]})
 	}
 	return out
 }
@@ -63,15 +64,35 @@ var tables = []table{
 	{name: "posts", key: []string{"id"}, identity: true,
 		cols: cols(`id:int author_id:int kind:text title:text slug:text summary:text body_markdown:text body_html:text
 			lang:text source_name:text source_url:text status:text published_at:nulltime created_at:time updated_at:time
-			comments_count:int likes_count:int`),
-		sums: []string{"comments_count", "likes_count"}},
+			comments_count:int likes_count:int views_count:int shares_count:int`),
+		sums: []string{"comments_count", "likes_count", "views_count", "shares_count"}},
 	{name: "post_tags", key: []string{"post_id", "position"},
 		cols: cols(`post_id:int position:int tag:text published_at:nulltime`)},
 	{name: "comments", key: []string{"id"}, identity: true,
 		cols: cols(`id:int post_id:int parent_id:nullint root_id:int depth:int path:text account_id:nullint
 			author_name:text email:text website:text body:text body_html:text status:text likes_count:int
-			replies_count:int ip:text user_agent:text created_at:time`),
+			replies_count:int ip:text user_agent:text created_at:time edited_at:nulltime deleted_at:nulltime pinned_at:nulltime`),
 		sums: []string{"likes_count", "replies_count"}},
+	// 0002_social: follows, engagement and notifications. feed_snapshots
+	// are not copied: they expire within the hour. notify_marks are not
+	// rows to copy but positions; copyMarks carries them over.
+	{name: "follows", key: []string{"follower_id", "followee_id"},
+		cols: cols(`follower_id:int followee_id:int created_at:time`)},
+	{name: "post_likes", key: []string{"post_id", "reader"},
+		cols: cols(`post_id:int reader:text created_at:time`)},
+	{name: "post_views", key: []string{"post_id", "reader"},
+		cols: cols(`post_id:int reader:text created_at:time`)},
+	{name: "notifications", key: []string{"id"}, identity: true,
+		cols: cols(`id:int account_id:int kind:text actor_id:nullint actor_name:text post_id:nullint comment_id:nullint
+			group_key:nulltext count:int read_at:nulltime created_at:time updated_at:time`),
+		sums: []string{"count"}},
+	// Pending fan-out jobs (finished ones are deleted); done is left to its
+	// default, false, as every row there is pending.
+	{name: "fanout_jobs", key: []string{"post_id"},
+		cols: cols(`post_id:int author_id:int after_at:time after_id:int`)},
+	// 0003_comment_reactions.
+	{name: "comment_likes", key: []string{"comment_id", "reader"},
+		cols: cols(`comment_id:int reader:text account_id:nullint created_at:time`)},
 }
 
 func (t table) colNames() string {
@@ -129,6 +150,8 @@ func scanRow(rows *sql.Rows, t table) ([]any, error) {
 			dest[i] = new(sql.NullInt64)
 		case kText:
 			dest[i] = new(string)
+		case kNullText:
+			dest[i] = new(sql.NullString)
 		}
 	}
 	if err := rows.Scan(dest...); err != nil {
@@ -143,6 +166,10 @@ func scanRow(rows *sql.Rows, t table) ([]any, error) {
 			row[i] = time.UnixMicro(*dest[i].(*int64)).UTC()
 		case kText:
 			row[i] = *dest[i].(*string)
+		case kNullText:
+			if v := dest[i].(*sql.NullString); v.Valid {
+				row[i] = v.String
+			}
 		case kNullInt, kNullTime:
 			v := dest[i].(*sql.NullInt64)
 			switch {

@@ -16,7 +16,7 @@ const commentCols = `c.id, c.post_id, c.parent_id, c.root_id, c.depth, c.account
 	CASE WHEN c.account_id IS NULL THEN c.author_name ELSE a.name END,
 	coalesce(a.handle, ''), coalesce(a.official, ''),
 	c.email, c.website, c.body, c.body_html, c.status, c.likes_count, c.replies_count,
-	c.ip, c.user_agent, c.created_at`
+	c.ip, c.user_agent, c.created_at, c.edited_at, c.deleted_at, c.pinned_at`
 
 const commentFrom = ` FROM comments c LEFT JOIN accounts a ON a.id = c.account_id`
 
@@ -24,15 +24,17 @@ func scanComment(row scanner) (*news.Comment, error) {
 	var c news.Comment
 	var parent, account sql.NullInt64
 	var created int64
+	var edited, deleted, pinned sql.NullInt64
 	err := row.Scan(&c.ID, &c.PostID, &parent, &c.RootID, &c.Depth, &account,
 		&c.AuthorName, &c.AuthorHandle, &c.AuthorOfficial,
 		&c.Email, &c.Website, &c.Body, &c.BodyHTML, &c.Status, &c.LikesCount, &c.RepliesCount,
-		&c.IP, &c.UserAgent, &created)
+		&c.IP, &c.UserAgent, &created, &edited, &deleted, &pinned)
 	if err != nil {
 		return nil, err
 	}
 	c.ParentID, c.AccountID = parent.Int64, account.Int64
 	c.CreatedAt = fromMicros(created)
+	c.EditedAt, c.DeletedAt, c.PinnedAt = fromNullMicros(edited), fromNullMicros(deleted), fromNullMicros(pinned)
 	return &c, nil
 }
 
@@ -79,18 +81,19 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 		rootID, depth, parentPath := int64(0), 0, ""
 		if c.ParentID != 0 {
 			var postID int64
-			err := tx.QueryRowContext(ctx, `SELECT post_id, root_id, depth, path FROM comments WHERE id = ?`, c.ParentID).
-				Scan(&postID, &rootID, &depth, &parentPath)
+			var status string
+			var deleted sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT post_id, root_id, depth, path, status, deleted_at FROM comments WHERE id = ?`, c.ParentID).
+				Scan(&postID, &rootID, &depth, &parentPath, &status, &deleted)
 			if err == sql.ErrNoRows {
 				return notFound(msgNoComment)
 			} else if err != nil {
 				return err
 			}
-			if postID != c.PostID {
-				return &news.Error{Code: news.Invalid, Message: "You can only reply to a comment on the same post.",
-					Fields: map[string]string{"parent_id": "That comment belongs to another post."}}
+			if err := news.CheckParent(c.PostID, postID, news.CommentStatus(status), deleted.Valid); err != nil {
+				return err
 			}
-			depth++
+			depth, parentPath = news.ReplyPosition(depth, parentPath)
 		}
 		// The path and, for a top-level comment, the root need the new id,
 		// which SQLite assigns on insert: insert, then set them.
@@ -180,22 +183,55 @@ func listCommentsQuery(f news.CommentFilter) (string, []any, error) {
 	case f.ParentID != 0:
 		where, args = append(where, "c.parent_id = ?"), append(args, f.ParentID)
 	}
+	if f.Sort == news.SortTop {
+		q, a := topCommentsQuery(where, args, f)
+		return q, a, nil
+	}
 	dir, cmp := "ASC", ">"
 	switch f.Sort {
 	case news.SortNew:
 		dir, cmp = "DESC", "<"
 	case news.SortOld, "":
 	default:
-		return "", nil, &news.Error{Code: news.Invalid, Message: "Sort comments by new or old.",
-			Fields: map[string]string{"sort": "Choose new or old."}}
+		return "", nil, &news.Error{Code: news.Invalid, Message: "Sort comments by top, new or old.",
+			Fields: map[string]string{"sort": "Choose top, new or old."}}
 	}
 	if f.AfterID != 0 {
 		where, args = append(where, "c.id "+cmp+" ?"), append(args, f.AfterID)
 	}
-	args = append(args, limit(f.Limit, 50, 200))
+	args = append(args, limit(f.Limit, 50, maxPage))
 	q := `SELECT ` + commentCols + commentFrom + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY c.id ` + dir + ` LIMIT ?`
 	return q, args, nil
+}
+
+// topCommentsQuery is ListComments for SortTop: likes_count descending,
+// ties by id ascending, the order of the comments_*_top indexes. After a
+// cursor (likes L, id I) the rest of the list is two ranges of the index:
+// likes = L and id > I, then likes < L. Each is its own ordered, limited
+// subquery, so each is one index seek however deep the cursor is; an OR in
+// one WHERE would instead scan every comment with L likes before the
+// cursor, and most comments have 0. The outer sort orders at most twice
+// the limit.
+func topCommentsQuery(where []string, args []any, f news.CommentFilter) (string, []any) {
+	n := limit(f.Limit, 50, maxPage)
+	base := strings.Join(where, " AND ")
+	if f.AfterID == 0 {
+		return `SELECT ` + commentCols + commentFrom + ` WHERE ` + base +
+			` ORDER BY c.likes_count DESC, c.id LIMIT ?`, append(args, n)
+	}
+	var all []any
+	all = append(all, args...)
+	all = append(all, f.AfterLikes, f.AfterID, n)
+	all = append(all, args...)
+	all = append(all, f.AfterLikes, n, n)
+	q := `SELECT ` + commentCols + ` FROM (
+		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count = ? AND c.id > ? ORDER BY c.id LIMIT ?)
+		UNION ALL
+		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count < ? ORDER BY c.likes_count DESC, c.id LIMIT ?)
+	) k JOIN comments c ON c.id = k.id LEFT JOIN accounts a ON a.id = c.account_id
+	ORDER BY c.likes_count DESC, c.id LIMIT ?`
+	return q, all
 }
 
 // ListReplies returns the published replies (depth > 0) of post postID

@@ -306,7 +306,7 @@ func listPostsQuery(f news.PostFilter, now time.Time) (string, []any) {
 	}
 	q := `SELECT ` + postCols + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + timeCol + ` ` + dir + `, ` + idCol + ` ` + dir + ` LIMIT ?`
-	return q, append(args, limit(f.Limit, 20, 100))
+	return q, append(args, limit(f.Limit, 20, maxPage))
 }
 
 // fillTags sets Tags on each post, in their stored order, with one query.

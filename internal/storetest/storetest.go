@@ -41,9 +41,24 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ListComments", testListComments},
 		{"ListReplies", testListReplies},
 		{"ListRepliesWideThread", testListRepliesWide},
+		{"CommentLikesNotifyWriter", testCommentLikesNotifyWriter},
 		{"BulkCommits", testBulkCommits},
 		{"BulkRollsBack", testBulkRollsBack},
+		{"FollowIdempotent", testFollowIdempotent},
+		{"FollowConcurrent", testFollowConcurrent},
+		{"FollowLists", testFollowLists},
+		{"FollowingTimeline", testTimeline},
+		{"PostLikes", testPostLikes},
+		{"PostLikesConcurrent", testPostLikesConcurrent},
+		{"SharesAndViews", testSharesAndViews},
+		{"CandidatesAndReaderTags", testCandidatesAndTags},
+		{"FeedSnapshots", testSnapshots},
+		{"NotificationPages", testNotificationPages},
+		{"Fanout", testFanout},
+		{"FanoutConcurrent", testFanoutConcurrent},
+		{"ReplyNotifications", testReplies},
 	}
+	tests = append(tests, reactionTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/news"
@@ -19,7 +20,8 @@ const commentsPerPage = 50
 // level with "in reply to NAME".
 const maxLevel = 4
 
-// articlePage is a post and its discussion.
+// articlePage is a post and its discussion. With Thread set it is the
+// thread page of one comment: that comment and a page of its replies.
 type articlePage struct {
 	Base
 	Post       *news.Post
@@ -28,12 +30,20 @@ type articlePage struct {
 	Shown      news.PostStatus
 	CanEdit    bool
 	EditURL    string
+	Pinned     []commentView // first page only
+	Hot        []commentView // first page only
 	Comments   []commentView
 	Sort       news.CommentSort
+	SortTopURL string
 	SortNewURL string
 	SortOldURL string
 	MoreURL    string
+	Thread     *commentView // the thread page's comment
+	Editing    *commentView // the comment whose edit form is open
+	EditBody   string       // what the edit form holds
+	EditError  string
 	Form       commentForm
+	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
 }
 
 // commentView is one comment as the thread shows it.
@@ -45,6 +55,15 @@ type commentView struct {
 	InReplyTo string // the parent's name, for replies flattened at maxLevel
 	AuthorURL string // the profile of an account; "" for guests
 	ReplyURL  string // the no-JavaScript reply link
+	Liked     bool   // the viewer likes it
+	ActionURL string // /c/{id}: the like, edit, delete and pin forms post below it
+	ThreadURL string // the thread page of this comment
+	Back      string // where the forms return to
+	CanEdit   bool
+	CanDelete bool
+	CanPin    bool
+	MoreURL   string // "Show more replies" after the last reply shown
+	MoreCount int64  // direct replies not shown, when known
 }
 
 // articleBySlug serves GET /@{handle}/{slug}.
@@ -121,44 +140,145 @@ func (s *server) articlePage(r *http.Request, p *news.Post, sortName, cursor str
 	if err != nil {
 		return nil, err
 	}
-	postURL := news.PostPath(p)
-	page := &articlePage{Post: p, Body: template.HTML(p.BodyHTML), URL: postURL, Shown: p.ShownStatus(s.now()), CanEdit: publishing.CanEdit(viewer, p),
-		EditURL: news.PostIDPath(p.ID) + "/edit", Sort: sort,
-		SortNewURL: postURL + "?sort=new#comments", SortOldURL: postURL + "?sort=old#comments"}
-	page.Title, page.Lang, page.Path = p.Title, p.Lang, postURL
-	page.Comments = threadViews(tp.Threads, postURL, sortName, cursor)
+	page := s.newArticlePage(r, p)
+	page.Sort = sort
+	postURL := page.URL
+	page.SortTopURL, page.SortNewURL, page.SortOldURL = postURL+"?sort=top#comments", postURL+"?sort=new#comments", postURL+"?sort=old#comments"
+	vc := s.viewContext(r, p, postURL+"?"+articleQuery(sortName, cursor, 0), sortName, cursor)
+	if cursor == "" {
+		pinned, err := s.comments.Pinned(r.Context(), viewer, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		hot, err := s.comments.Hot(r.Context(), viewer, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		page.Pinned, page.Hot = vc.list(pinned), vc.list(hot)
+	}
+	page.Comments = vc.threads(tp.Threads)
 	if tp.NextCursor != "" {
 		page.MoreURL = postURL + "?" + articleQuery(sortName, tp.NextCursor, 0) + "#comments"
 	}
+	return page, s.markLiked(r, page)
+}
+
+// newArticlePage is the part of the article page that is the same for the
+// article and for a thread page.
+func (s *server) newArticlePage(r *http.Request, p *news.Post) *articlePage {
+	viewer := viewerOf(r)
+	postURL := news.PostPath(p)
+	page := &articlePage{Post: p, Body: template.HTML(p.BodyHTML), URL: postURL, Shown: p.ShownStatus(s.now()), CanEdit: publishing.CanEdit(viewer, p),
+		EditURL: news.PostIDPath(p.ID) + "/edit"}
+	page.Title, page.Lang, page.Path = p.Title, p.Lang, postURL
+	page.Social = s.articleSocial(r, p)
 	page.Form = commentForm{Action: news.PostIDPath(p.ID) + "/comments", Guest: viewer == nil, CancelURL: postURL + "#respond"}
 	if viewer != nil {
 		page.Form.ViewerName = viewer.Name
 	}
-	return page, nil
+	return page
 }
 
-// threadViews flattens threads into the list the page shows, capping the
-// nesting at maxLevel.
-func threadViews(threads []discussion.Thread, postURL, sortName, cursor string) []commentView {
+// markLiked sets Liked on every comment of the page the viewer likes: one
+// query for the whole page.
+func (s *server) markLiked(r *http.Request, page *articlePage) error {
+	reader := s.reader(nil, r, false)
+	if reader.Key() == "" {
+		return nil
+	}
+	var ids []int64
+	all := [][]commentView{page.Pinned, page.Hot, page.Comments}
+	for _, l := range all {
+		for _, c := range l {
+			ids = append(ids, c.ID)
+		}
+	}
+	liked, err := s.comments.LikedBy(r.Context(), reader, ids)
+	if err != nil {
+		return err
+	}
+	for _, l := range all {
+		for i := range l {
+			l[i].Liked = liked[l[i].ID]
+		}
+	}
+	return nil
+}
+
+// viewCtx is what turning comments into views needs.
+type viewCtx struct {
+	viewer           *news.Account
+	post             *news.Post
+	now              time.Time
+	postURL, back    string
+	sortName, cursor string
+}
+
+func (s *server) viewContext(r *http.Request, p *news.Post, back, sortName, cursor string) viewCtx {
+	return viewCtx{viewer: viewerOf(r), post: p, now: s.now(), postURL: news.PostPath(p), back: back, sortName: sortName, cursor: cursor}
+}
+
+func (vc viewCtx) list(cs []*news.Comment) []commentView {
+	var out []commentView
+	for _, c := range cs {
+		out = append(out, vc.view(c))
+	}
+	return out
+}
+
+// threads flattens threads into the list the page shows, capping the
+// nesting at maxLevel, with a "Show more replies" link under a thread
+// whose replies were not all loaded.
+func (vc viewCtx) threads(threads []discussion.Thread) []commentView {
 	var out []commentView
 	for _, t := range threads {
-		names := map[int64]string{t.Comment.ID: t.Comment.AuthorName}
-		out = append(out, newCommentView(t.Comment, postURL, sortName, cursor))
-		for _, c := range t.Replies {
-			v := newCommentView(c, postURL, sortName, cursor)
-			if c.Depth > maxLevel {
-				v.Level, v.InReplyTo = maxLevel, names[c.ParentID]
-			}
-			names[c.ID] = c.AuthorName
-			out = append(out, v)
+		out = append(out, vc.view(t.Comment))
+		out = append(out, vc.replies(t.Comment, t.Replies)...)
+		if t.More && len(t.Replies) > 0 {
+			last := &out[len(out)-1]
+			last.MoreURL = vc.threadURL(t.Comment.ID) + "?cursor=" + url.QueryEscape(discussion.ReplyCursor(t.Replies[len(t.Replies)-1].ID))
+			last.MoreCount = t.Comment.RepliesCount - directReplies(t.Comment.ID, t.Replies)
 		}
 	}
 	return out
 }
 
-func newCommentView(c *news.Comment, postURL, sortName, cursor string) commentView {
+// replies are the views of root's replies, levels counted from root.
+func (vc viewCtx) replies(root *news.Comment, rs []*news.Comment) []commentView {
+	names := map[int64]string{root.ID: root.AuthorName}
+	var out []commentView
+	for _, c := range rs {
+		v := vc.view(c)
+		v.Level = c.Depth - root.Depth
+		if v.Level > maxLevel {
+			v.Level, v.InReplyTo = maxLevel, names[c.ParentID]
+		}
+		names[c.ID] = c.AuthorName
+		out = append(out, v)
+	}
+	return out
+}
+
+func directReplies(parent int64, rs []*news.Comment) int64 {
+	var n int64
+	for _, r := range rs {
+		if r.ParentID == parent {
+			n++
+		}
+	}
+	return n
+}
+
+func (vc viewCtx) threadURL(id int64) string {
+	return news.PostIDPath(vc.post.ID) + "/c/" + strconv.FormatInt(id, 10)
+}
+
+func (vc viewCtx) view(c *news.Comment) commentView {
 	v := commentView{Comment: c, HTML: template.HTML(c.BodyHTML), Anchor: news.CommentAnchor(c.ID), Level: c.Depth,
-		ReplyURL: postURL + "?" + articleQuery(sortName, cursor, c.ID) + "#respond"}
+		ReplyURL:  vc.postURL + "?" + articleQuery(vc.sortName, vc.cursor, c.ID) + "#respond",
+		ActionURL: "/c/" + strconv.FormatInt(c.ID, 10), ThreadURL: vc.threadURL(c.ID), Back: vc.back,
+		CanEdit: discussion.CanEdit(vc.viewer, c, vc.now), CanDelete: discussion.CanDelete(vc.viewer, c),
+		CanPin: c.ParentID == 0 && !c.Placeholder() && discussion.CanPin(vc.viewer, vc.post)}
 	if c.AuthorHandle != "" {
 		v.AuthorURL = news.AccountPath(c.AuthorHandle)
 	}

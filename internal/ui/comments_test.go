@@ -187,7 +187,14 @@ func TestThreads(t *testing.T) {
 		parent = strings.TrimPrefix(loc.Fragment, "comment-")
 		ids = append(ids, parent)
 	}
+	// The article shows the first replies of the thread and a link to
+	// the rest; the thread page shows them all.
 	r := b.get(news.PostPath(post))
+	wantStatus(t, r, http.StatusOK)
+	if !contains(r.body, "Show more replies") || contains(r.body, "Comment at depth 4") {
+		t.Error("the article page does not stop after the first replies")
+	}
+	r = b.get(news.PostIDPath(post.ID) + "/c/" + ids[0])
 	wantStatus(t, r, http.StatusOK)
 	for i, id := range ids {
 		level := min(i, 4)
@@ -201,12 +208,13 @@ func TestThreads(t *testing.T) {
 	if strings.Contains(r.body, "in reply to Writer3") {
 		t.Error("a reply that is nested says 'in reply to'")
 	}
-	if !contains(r.body, "7 Comments") {
+	if !contains(b.get(news.PostPath(post)).body, "7 Comments") {
 		t.Error("count heading wrong")
 	}
 
 	// Without JavaScript, Reply loads the page with the form set to reply.
 	r = b.get(news.PostPath(post) + "?replyto=" + ids[2])
+	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(r.body, `name="parent_id" value="`+ids[2]+`"`) || !contains(r.body, "Replying to Writer2 · cancel") {
 		t.Error("?replyto does not set up the form")
 	}

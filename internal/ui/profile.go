@@ -21,6 +21,7 @@ type profilePage struct {
 	OlderURL  string
 	Drafts    []postCard
 	Scheduled []postCard
+	Follow    followButton // follow.go
 }
 
 func viewerOf(r *http.Request) *news.Account { return httpx.Account(r.Context()) }
@@ -56,6 +57,8 @@ func (s *server) profile(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &profilePage{Account: a, Posts: s.cards(pg.Posts), OlderURL: olderURL(r, "cursor", pg.NextCursor)}
 	p.Title = a.Name + " (@" + a.Handle + ")"
+	p.Follow = s.followButton(r, a, news.AccountPath(a.Handle))
+	p.Alternates = s.feedLinks(news.AccountPath(a.Handle)+"/", a.Name)
 	if viewer != nil && viewer.ID == a.ID {
 		p.Own = true
 		drafts, err := s.posts.List(r.Context(), viewer, publishing.Query{AuthorID: a.ID, Drafts: true, Limit: ownListLimit})

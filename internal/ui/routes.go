@@ -12,15 +12,40 @@ func (s *server) routes() http.Handler {
 	h := s.handle
 
 	// Reading: open to everyone.
-	mux.Handle("GET /{$}", h(s.home))
+	mux.Handle("GET /{$}", h(s.headlines))
+	mux.Handle("GET /latest", h(s.latest))
 	mux.Handle("GET /{seg}", h(s.profile))
-	mux.Handle("GET /{seg}/{slug}", h(s.articleBySlug))
+	// /@h/followers, /@h/following and /@h/feed.{atom,rss,json} share this
+	// pattern with articles: a literal second segment would conflict with
+	// /p/{id} and /t/{tag} in ServeMux. See accountSub.
+	mux.Handle("GET /{seg}/{slug}", h(s.accountSub))
 	mux.Handle("GET /p/{id}", h(s.articleByID))
 	mux.Handle("GET /t/{tag}", h(s.tag))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.static.serve))
+	for _, f := range feedFormats {
+		mux.Handle("GET /feed."+f.ext, h(s.siteFeed(f.ext)))
+		mux.Handle("GET /t/{tag}/feed."+f.ext, h(s.tagFeed(f.ext)))
+	}
+
+	// Following, notifications and reactions to posts: the services say
+	// who may (following and notifications need an account; likes and
+	// shares are open to guests, who get a guest id cookie).
+	mux.Handle("GET /following", h(s.timeline))
+	mux.Handle("GET /notifications", h(s.notifications))
+	mux.Handle("POST /notifications/read", h(s.markRead))
+	mux.Handle("POST /{seg}/follow", h(s.follow))
+	mux.Handle("POST /p/{id}/like", h(s.likePost))
+	mux.Handle("POST /p/{id}/share", h(s.sharePost))
 
 	// Comments: guests and accounts.
 	mux.Handle("POST /p/{id}/comments", h(s.postComment))
+	mux.Handle("GET /p/{id}/c/{cid}", h(s.commentThread))
+	mux.Handle("POST /c/{id}/like", h(s.likeComment))
+	// Edit, delete and pin: the writer, the post's author or moderators
+	// (the discussion service checks who).
+	mux.Handle("POST /c/{id}/edit", h(s.editComment))
+	mux.Handle("POST /c/{id}/delete", h(s.deleteComment))
+	mux.Handle("POST /c/{id}/pin", h(s.pinComment))
 
 	// Accounts.
 	mux.Handle("GET /signup", h(s.signupForm))

@@ -14,6 +14,7 @@ type tagPage struct {
 	Tag      string
 	Posts    []postCard
 	OlderURL string
+	Trending []rankedCard // the hottest of the last 24 hours, first page only
 }
 
 // tag serves GET /t/{tag}: the newest posts tagged so, newest first.
@@ -34,5 +35,13 @@ func (s *server) tag(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := &tagPage{Tag: tags[0], Posts: s.cards(pg.Posts), OlderURL: olderURL(r, "cursor", pg.NextCursor)}
 	page.Title = "#" + tags[0]
+	page.Alternates = s.feedLinks("/t/"+tags[0]+"/", "#"+tags[0])
+	if s.ranking != nil && r.URL.Query().Get("cursor") == "" {
+		trend, err := s.ranking.Trending(r.Context(), tags[0], trendingSize)
+		if err != nil {
+			return err
+		}
+		page.Trending = s.ranked(trend)
+	}
 	return s.render(w, r, http.StatusOK, "tag", page)
 }

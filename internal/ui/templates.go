@@ -11,6 +11,7 @@ import (
 
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/notify"
 )
 
 //go:embed templates/*.html
@@ -18,7 +19,8 @@ var templateFS embed.FS
 
 // pageNames are the page templates; each is parsed together with
 // layout.html and partials.html and defines "content".
-var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup", "write", "admin", "error"}
+var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup", "write", "admin", "error",
+	"headlines", "timeline", "notifications", "follows"}
 
 // pageTemplate is one page parsed with the shared layout.
 type pageTemplate struct{ t *template.Template }
@@ -30,6 +32,11 @@ type Base struct {
 	Lang     string // the <html lang>; "" means en
 	Viewer   *news.Account
 	Path     string // where "Sign in" comes back to; the request path for GET
+	// Unread is the viewer's unread notifications (capped), for the badge;
+	// Social says whether the social features are on.
+	Unread     int
+	Social     bool
+	Alternates []alternate // feeds advertised with <link rel="alternate">
 }
 
 func (b *Base) base() *Base { return b }
@@ -62,6 +69,8 @@ func templateFuncs(static func(string) string) template.FuncMap {
 		"plural":   plural,
 		"tagURL":   func(tag string) string { return "/t/" + tag },
 		"profile":  news.AccountPath,
+		"badge":    badge,
+		"notice":   notify.Text,
 	}
 }
 
@@ -86,7 +95,7 @@ func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
 	pages := map[string]*pageTemplate{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(templateFuncs(static)).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
 		}
@@ -108,6 +117,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if b.Lang == "" {
 		b.Lang = "en"
 	}
+	s.fillSocial(r, b)
 	pt, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("ui: no page template %q", name)

@@ -51,6 +51,11 @@ func samplePages() map[string]page {
 			Form: postForm{Title: "t", Summary: "s", Body: "b", Lang: "en", Tags: "a, b", SourceName: "W", SourceURL: "https://w.example", PublishAt: "2025-03-02T10:00"}},
 		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs},
 		"error": &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
+		// The social pages (social_test.go has the fixtures).
+		"headlines":     socialSample("headlines", card, author),
+		"timeline":      socialSample("timeline", card, author),
+		"notifications": socialSample("notifications", card, author),
+		"follows":       socialSample("follows", card, author),
 	}
 }
 

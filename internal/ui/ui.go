@@ -9,11 +9,16 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/ranking"
 )
 
 // Deps is what the UI needs from the rest of the program.
@@ -27,6 +32,19 @@ type Deps struct {
 	// Now is the clock used to tell scheduled from published posts; it
 	// should be the services' clock. nil means time.Now.
 	Now func() time.Time
+
+	// The social features: follows and the following timeline, the ranked
+	// headlines and trending, likes/shares/views of posts, notifications.
+	// Each is optional: without it its routes answer 404 and its parts of
+	// pages are left out (and without Ranking the home page is the latest
+	// posts).
+	Following  *following.Service
+	Ranking    *ranking.Service
+	Engagement *engagement.Service
+	Notify     *notify.Service
+	// BaseURL is the public address of the site ("https://news.example"),
+	// for the absolute links feeds need. Empty: taken from each request.
+	BaseURL string
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -41,6 +59,12 @@ type server struct {
 	now      func() time.Time
 	pages    map[string]*pageTemplate
 	static   *staticFiles
+
+	following  *following.Service
+	ranking    *ranking.Service
+	engagement *engagement.Service
+	notify     *notify.Service
+	baseURL    string
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -51,7 +75,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, errors.New("ui: Accounts, Posts and Comments are required")
 	}
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
-		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now}
+		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
+		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
+		baseURL: strings.TrimRight(d.BaseURL, "/")}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

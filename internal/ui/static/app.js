@@ -64,13 +64,152 @@
     });
   }
 
+  // Likes: the form posts without a reload; the server answers JSON when
+  // asked for it. Without this the form posts and redirects back.
+  function setupLikes() {
+    document.addEventListener("submit", function (ev) {
+      var form = ev.target;
+      if (!form.classList || !form.classList.contains("like-form") || !window.fetch) return;
+      ev.preventDefault();
+      var data = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
+        headers: { "Accept": "application/json" } })
+        .then(function (res) { return res.ok ? res.json() : Promise.reject(res.status); })
+        .then(function (st) {
+          form.querySelector(".like-count").textContent = String(st.likes);
+          form.querySelector("input[name=like]").value = st.liked ? "0" : "1";
+          var b = form.querySelector(".like-button");
+          b.setAttribute("aria-pressed", st.liked ? "true" : "false");
+          b.textContent = st.liked ? "\u2665 Liked" : "\u2661 Like";
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+
+  // "Show more replies" loads the thread page and moves its replies in
+  // place of the link; the link itself works without this.
+  function setupMoreReplies() {
+    document.addEventListener("click", function (ev) {
+      var link = ev.target.closest && ev.target.closest("a.show-more-replies");
+      if (!link || !window.fetch || !window.DOMParser) return;
+      ev.preventDefault();
+      var li = link.closest("li.comment");
+      fetch(link.href, { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+        .then(function (text) {
+          var doc = new DOMParser().parseFromString(text, "text/html");
+          var items = doc.querySelectorAll(".thread-list > li.comment");
+          var after = li;
+          // The first item is the thread's own comment, already shown.
+          for (var i = 1; i < items.length; i++) {
+            var node = document.importNode(items[i], true);
+            after.parentNode.insertBefore(node, after.nextSibling);
+            after = node;
+          }
+          var more = doc.querySelector("a.more-comments");
+          if (more) {
+            link.href = more.href;
+            after.querySelector("article").appendChild(link.parentNode);
+          } else {
+            link.parentNode.remove();
+          }
+        })
+        .catch(function () { window.location = link.href; });
+    });
+  }
+
   function start() {
     setupReply();
     setupCounters();
+    setupLikes();
+    setupMoreReplies();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
   }
+})();
+
+// Following, post likes and shares without a reload. The forms work without
+// this: each posts and comes back with a 303. Here they are sent with fetch
+// and Accept: application/json to the same address, and the page is updated
+// from the answer; any failure falls back to sending the form.
+(function () {
+  "use strict";
+
+  function send(form, extra) {
+    var body = new URLSearchParams(new FormData(form));
+    return fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (res) {
+      if (!res.ok) throw new Error("status " + res.status);
+      return res.json();
+    });
+  }
+
+  function plural(n, one, many) { return n === 1 ? "1 " + one : n + " " + many; }
+
+  function onFollow(form) {
+    var input = form.querySelector("input[name=follow]");
+    var button = form.querySelector("button");
+    var handle = form.getAttribute("data-handle");
+    button.disabled = true;
+    return send(form).then(function (st) {
+      input.value = st.following ? "0" : "1";
+      button.textContent = st.following ? "Following" : "Follow";
+      button.setAttribute("aria-pressed", st.following ? "true" : "false");
+      document.querySelectorAll("[data-handle]").forEach(function (el) {
+        if (el.getAttribute("data-handle") !== handle) return;
+        if (el.classList.contains("followers-count")) el.textContent = st.followers_count;
+        if (el.classList.contains("followers")) el.textContent = plural(st.followers_count, "follower", "followers");
+      });
+    }).finally(function () { button.disabled = false; });
+  }
+
+  function onLike(form) {
+    var input = form.querySelector("input[name=like]");
+    var button = form.querySelector("button");
+    var count = form.querySelector(".post-like-count");
+    return send(form).then(function (st) {
+      input.value = st.liked ? "0" : "1";
+      button.textContent = st.liked ? "\u2665 Liked" : "\u2661 Like";
+      button.setAttribute("aria-pressed", st.liked ? "true" : "false");
+      if (count) count.textContent = st.likes;
+    });
+  }
+
+  function onShare(form) {
+    var url = form.getAttribute("data-url");
+    var status = form.querySelector(".share-status");
+    var count = form.querySelector(".share-count");
+    var copied = navigator.clipboard && navigator.clipboard.writeText
+      ? navigator.clipboard.writeText(url) : Promise.reject(new Error("no clipboard"));
+    return copied.then(function () {
+      if (status) status.textContent = "Link copied.";
+    }, function () {
+      if (status) status.textContent = url;
+    }).then(function () {
+      return send(form);
+    }).then(function (st) {
+      if (count) count.textContent = st.shares;
+    });
+  }
+
+  var handlers = { "follow-form": onFollow, "post-like-form": onLike, "share-form": onShare };
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form || !form.classList || !window.fetch || !window.URLSearchParams) return;
+    for (var cls in handlers) {
+      if (form.classList.contains(cls)) {
+        ev.preventDefault();
+        handlers[cls](form).catch(function () { form.submit(); });
+        return;
+      }
+    }
+  });
 })();

@@ -1,0 +1,312 @@
+package ranking
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/headline/headline/internal/news"
+)
+
+// Store is what the feeds need.
+type Store interface {
+	news.EngagementStore
+	FollowingTimeline(ctx context.Context, readerID int64, now time.Time, after *news.PostCursor, limit int) ([]*news.Post, error)
+	FollowingAmong(ctx context.Context, followerID int64, ids []int64) (map[int64]bool, error)
+}
+
+// Options are the sizes and times of the headlines feed.
+type Options struct {
+	PageSize   int           // items per page
+	PerAuthor  int           // at most this many posts by one author per page
+	Window     time.Duration // how far back candidates are taken
+	Candidates int           // at most this many recent posts are scored
+	Followed   int           // plus this many newest posts of followed accounts
+	Keep       int           // the snapshot keeps the best this many
+	Reuse      time.Duration // a reader's first page reuses a snapshot this young
+	TTL        time.Duration // a snapshot's cursors work this long
+	CacheFor   time.Duration // candidates are shared from memory this long (0: not cached)
+}
+
+// DefaultOptions: a snapshot is recomputed at most once a minute per
+// reader (and once a minute for all guests together, who share one), and
+// a reader may page through it for an hour.
+var DefaultOptions = Options{PageSize: 20, PerAuthor: 2, Window: 72 * time.Hour, Candidates: 500, Followed: 50,
+	Keep: 300, Reuse: time.Minute, TTL: time.Hour, CacheFor: 15 * time.Second}
+
+// Service serves the ranked headlines feed and trending lists.
+type Service struct {
+	store Store
+	now   func() time.Time
+	W     Weights
+	O     Options
+	cache candidateCache
+}
+
+// New returns a Service with the Default weights and options.
+func New(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now, W: Default, O: DefaultOptions}
+}
+
+// Page is one page of a ranked feed.
+type Page struct {
+	Items      []Item
+	NextCursor string
+}
+
+// ref is an item as a snapshot keeps it.
+type ref struct {
+	ID  int64  `json:"id"`
+	Why string `json:"why"`
+}
+
+// Headlines returns a page of the ranked feed for viewer (nil: a guest).
+// The first page ranks (or reuses a minute-old ranking) and stores it as a
+// snapshot; the cursor names the snapshot and a page of it, so later pages
+// come from the same ranking on any instance and no post shows twice.
+func (s *Service) Headlines(ctx context.Context, viewer *news.Account, cursor string) (Page, error) {
+	now := s.now()
+	var accountID int64
+	if viewer != nil {
+		accountID = viewer.ID
+	}
+	var snap *news.FeedSnapshot
+	page := 0
+	var err error
+	if cursor == "" {
+		snap, err = s.current(ctx, viewer, now)
+	} else {
+		snap, page, err = s.fromCursor(ctx, cursor, accountID, now)
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	var pages [][]ref
+	if err := json.Unmarshal([]byte(snap.Data), &pages); err != nil {
+		return Page{}, fmt.Errorf("decode snapshot %d: %w", snap.ID, err)
+	}
+	if page >= len(pages) {
+		return Page{}, badCursor()
+	}
+	items, err := s.load(ctx, pages[page], now)
+	if err != nil {
+		return Page{}, err
+	}
+	out := Page{Items: items}
+	if page+1 < len(pages) {
+		out.NextCursor = news.EncodeCursor(snap.ID, int64(page+1))
+	}
+	return out, nil
+}
+
+func badCursor() error {
+	return &news.Error{Code: news.Invalid, Message: "The cursor is not valid; start again from the first page.",
+		Fields: map[string]string{"cursor": "not a cursor this server made"}}
+}
+
+func expired() error {
+	return &news.Error{Code: news.Invalid, Message: "This page of headlines has expired; start again from the first page.",
+		Fields: map[string]string{"cursor": "expired"}}
+}
+
+// fromCursor finds the snapshot a cursor names. A cursor of another
+// reader's snapshot is refused like a forged one: rankings are personal.
+func (s *Service) fromCursor(ctx context.Context, cursor string, accountID int64, now time.Time) (*news.FeedSnapshot, int, error) {
+	v, err := news.DecodeCursor(cursor, 2)
+	if err != nil {
+		return nil, 0, err
+	}
+	snap, err := s.store.Snapshot(ctx, v[0])
+	if news.ErrorCode(err) == news.NotFound {
+		return nil, 0, expired()
+	} else if err != nil {
+		return nil, 0, err
+	}
+	if snap.AccountID != accountID || v[1] == 0 {
+		return nil, 0, badCursor()
+	}
+	if now.Sub(snap.CreatedAt) > s.O.TTL {
+		return nil, 0, expired()
+	}
+	return snap, int(v[1]), nil
+}
+
+// current reuses the reader's snapshot from the last minute, or ranks anew.
+func (s *Service) current(ctx context.Context, viewer *news.Account, now time.Time) (*news.FeedSnapshot, error) {
+	var accountID int64
+	if viewer != nil {
+		accountID = viewer.ID
+	}
+	snap, err := s.store.LatestSnapshot(ctx, accountID, now.Add(-s.O.Reuse))
+	if err == nil {
+		return snap, nil
+	} else if news.ErrorCode(err) != news.NotFound {
+		return nil, err
+	}
+	items, err := s.rank(ctx, viewer, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(items) > s.O.Keep {
+		items = items[:s.O.Keep]
+	}
+	var pages [][]ref
+	for _, pg := range Paginate(items, s.O.PageSize, s.O.PerAuthor) {
+		refs := make([]ref, len(pg))
+		for i, it := range pg {
+			refs[i] = ref{ID: it.Post.ID, Why: it.Reason}
+		}
+		pages = append(pages, refs)
+	}
+	if pages == nil {
+		pages = [][]ref{{}}
+	}
+	data, err := json.Marshal(pages)
+	if err != nil {
+		return nil, err
+	}
+	snap = &news.FeedSnapshot{ID: randomID(), AccountID: accountID, CreatedAt: now.UTC().Truncate(time.Microsecond), Data: string(data)}
+	if err := s.store.SaveSnapshot(ctx, *snap, now.Add(-s.O.TTL)); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+// rank gathers candidates (recent posts, plus for a reader the newest of
+// the accounts they follow) and the reader's signals, and ranks them.
+func (s *Service) rank(ctx context.Context, viewer *news.Account, now time.Time) ([]Item, error) {
+	cands, err := s.candidates(ctx, now, s.O.Window, "")
+	if err != nil {
+		return nil, err
+	}
+	var sig Signals
+	if viewer != nil {
+		if cands, sig, err = s.personal(ctx, viewer, cands, now); err != nil {
+			return nil, err
+		}
+	}
+	return s.W.Rank(cands, sig, now), nil
+}
+
+func (s *Service) personal(ctx context.Context, viewer *news.Account, cands []news.Candidate, now time.Time) ([]news.Candidate, Signals, error) {
+	var sig Signals
+	seen := map[int64]bool{}
+	for _, c := range cands {
+		seen[c.Post.ID] = true
+	}
+	if viewer.FollowingCount > 0 {
+		posts, err := s.store.FollowingTimeline(ctx, viewer.ID, now, nil, s.O.Followed)
+		if err != nil {
+			return nil, sig, err
+		}
+		var extra []int64
+		for _, p := range posts {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				extra = append(extra, p.ID)
+				cands = append(cands, news.Candidate{Post: p})
+			}
+		}
+		stats, err := s.store.PostStats(ctx, extra)
+		if err != nil {
+			return nil, sig, err
+		}
+		for i := range cands {
+			if st, ok := stats[cands[i].Post.ID]; ok {
+				cands[i].Stats = st
+			}
+		}
+	}
+	authors := map[int64]bool{}
+	var ids []int64
+	for _, c := range cands {
+		if !authors[c.Post.AuthorID] {
+			authors[c.Post.AuthorID] = true
+			ids = append(ids, c.Post.AuthorID)
+		}
+	}
+	var err error
+	if sig.Followed, err = s.followedAmong(ctx, viewer, ids); err != nil {
+		return nil, sig, err
+	}
+	sig.Tags, err = s.store.ReaderTags(ctx, news.Reader{AccountID: viewer.ID}, 50)
+	return cands, sig, err
+}
+
+func (s *Service) followedAmong(ctx context.Context, viewer *news.Account, ids []int64) (map[int64]bool, error) {
+	if viewer.FollowingCount == 0 || len(ids) == 0 {
+		return map[int64]bool{}, nil
+	}
+	return s.store.FollowingAmong(ctx, viewer.ID, ids)
+}
+
+// load reads a page's posts, in the snapshot's order, leaving out those no
+// longer visible (unpublished or deleted since the ranking).
+func (s *Service) load(ctx context.Context, refs []ref, now time.Time) ([]Item, error) {
+	ids := make([]int64, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	posts, err := s.store.PostsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*news.Post{}
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	items := make([]Item, 0, len(refs))
+	for _, r := range refs {
+		if p := byID[r.ID]; p != nil && p.Visible(now) {
+			items = append(items, Item{Post: p, Reason: r.Why})
+		}
+	}
+	return items, nil
+}
+
+// Trending returns the hottest posts of the last 24 hours, overall or with
+// tag, by the same formula without personal boosts, at most limit and at
+// most PerAuthor by one author.
+func (s *Service) Trending(ctx context.Context, tag string, limit int) ([]Item, error) {
+	now := s.now()
+	cands, err := s.candidates(ctx, now, 24*time.Hour, tag)
+	if err != nil {
+		return nil, err
+	}
+	pages := Paginate(s.W.Rank(cands, Signals{}, now), limit, s.O.PerAuthor)
+	if len(pages) == 0 {
+		return nil, nil
+	}
+	// Candidates carry no titles: load the few shown.
+	refs := make([]ref, len(pages[0]))
+	for i, it := range pages[0] {
+		refs[i] = ref{ID: it.Post.ID, Why: it.Reason}
+	}
+	return s.load(ctx, refs, now)
+}
+
+// candidates are the shared candidates, through the cache. The slice is
+// shared by every caller, so it is returned clipped: an append (personal
+// adds the followed accounts' posts) copies it instead of writing into it.
+func (s *Service) candidates(ctx context.Context, now time.Time, window time.Duration, tag string) ([]news.Candidate, error) {
+	if s.O.CacheFor <= 0 {
+		return s.store.Candidates(ctx, now.Add(-window), now, tag, s.O.Candidates)
+	}
+	c, err := s.cache.get(ctx, s.store, now, window, s.O.CacheFor, tag, s.O.Candidates)
+	return slices.Clip(c), err
+}
+
+// randomID is a positive random snapshot id: a cursor cannot be guessed
+// from another's.
+func randomID() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
+}
