@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
@@ -293,16 +294,28 @@ func listPostsQuery(f news.PostFilter, now time.Time) (string, []any) {
 		if f.Tag != "" {
 			timeCol, idCol = "t.published_at", "t.post_id"
 		}
-		where, args = append(where, "p.status = ?", timeCol+" <= ?"),
-			append(args, string(news.PostPublished), now.UnixMicro())
+		where, args = append(where, "p.status = ?"), append(args, string(news.PostPublished))
 	}
 	dir, cmp := "DESC", "<"
 	if !desc {
 		dir, cmp = "ASC", ">"
 	}
-	if f.After != nil {
+	after := f.After
+	if visible := !f.Drafts && !f.Scheduled; visible {
+		// Visibility (time <= now) and the keyset are folded into ONE upper
+		// bound: with both, SQLite bounds the index range by the first only
+		// and steps through every row of the earlier pages (a page 450 deep
+		// took 4.4 ms instead of 0.5). (t, id) < (now, max) means t <= now,
+		// and a cursor from the future is clamped to it, so a forged cursor
+		// cannot reveal scheduled posts.
+		limitAt := &news.PostCursor{Time: now, ID: math.MaxInt64}
+		if after == nil || after.Time.After(now) {
+			after = limitAt
+		}
+	}
+	if after != nil {
 		where = append(where, "("+timeCol+", "+idCol+") "+cmp+" (?, ?)")
-		args = append(args, f.After.Time.UnixMicro(), f.After.ID)
+		args = append(args, after.Time.UnixMicro(), after.ID)
 	}
 	q := `SELECT ` + postCols + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + timeCol + ` ` + dir + `, ` + idCol + ` ` + dir + ` LIMIT ?`
