@@ -118,17 +118,24 @@ func TestBenchAgainstDemoSite(t *testing.T) {
 		var out bytes.Buffer
 		errOut := &syncBuffer{}
 		done := make(chan error, 1)
+		before := commentsOnSite(t, s.URL)
 		go func() {
-			done <- run(ctx, []string{"bench", "--url", s.URL, "--duration", "5m", "--warmup", "0s", "--scenario", "read", "--format", "json"},
-				func(string) string { return "" }, nil, &out, errOut)
+			done <- run(ctx, []string{"bench", "--url", s.URL, "--duration", "5m", "--warmup", "0s", "--mode", "mix",
+				"--mix", "comment=1,article=1", "--format", "json"}, func(string) string { return "" }, nil, &out, errOut)
 		}()
-		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(errOut.String(), "measuring"); {
-			if time.Now().After(deadline) {
-				t.Fatalf("measuring did not start:\n%s", errOut.String())
+		// Measuring is under way once comments appear on the site; with at
+		// most 16 in flight, 20 new ones mean some answers were recorded.
+		for deadline := time.Now().Add(60 * time.Second); commentsOnSite(t, s.URL) < before+20; {
+			select {
+			case err := <-done:
+				t.Fatalf("bench returned before Ctrl-C: %v\n%s", err, errOut.String())
+			default:
 			}
-			time.Sleep(10 * time.Millisecond)
+			if time.Now().After(deadline) {
+				t.Fatalf("the bench posted no comments within 60s:\n%s", errOut.String())
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(300 * time.Millisecond) // let some requests complete
 		cancel()
 		stopped := time.Now()
 		select {

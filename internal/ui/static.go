@@ -27,10 +27,11 @@ type staticFile struct {
 }
 
 var staticTypes = map[string]string{
-	".css": "text/css; charset=utf-8",
-	".js":  "text/javascript; charset=utf-8",
-	".svg": "image/svg+xml",
-	".ico": "image/x-icon",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".svg":  "image/svg+xml",
+	".ico":  "image/x-icon",
+	".html": "text/html; charset=utf-8",
 }
 
 func loadStatic() (*staticFiles, error) {
