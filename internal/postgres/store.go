@@ -233,8 +233,22 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if s.tx != nil {
 		return fn(s.tx)
 	}
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	// A deadlock or serialization failure rolls the whole transaction back,
+	// so running the write again is safe, and it is what PostgreSQL
+	// advises: concurrent follows of one popular account can deadlock on
+	// its row however carefully the locks are ordered.
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, s.pool, fn)
+		var pe *pgconn.PgError
+		if attempt < maxWriteAttempts && errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
+			continue
+		}
+		return err
+	}
 }
+
+// maxWriteAttempts bounds the re-runs of a write that lost a deadlock.
+const maxWriteAttempts = 4
 
 // now is s.Now in UTC, truncated to what the database keeps.
 func (s *Store) now() time.Time {
