@@ -43,7 +43,13 @@ func TestTopQueryPlans(t *testing.T) {
 			}
 			plan := explain(t, tx, q, args)
 			scans := strings.Count(plan, " "+tc.index+" ")
-			if (after == 0 && (scans != 1 || strings.Contains(plan, "Sort"))) || (after != 0 && scans != 2) {
+			// After a cursor the query is two index ranges (same likes and a
+			// later id; fewer likes). With AfterLikes 0 the second range is
+			// empty, and the planner may read that empty range from either
+			// of two indexes, so only the first must use tc.index; neither
+			// may be a sequential scan.
+			if (after == 0 && (scans != 1 || strings.Contains(plan, "Sort"))) ||
+				(after != 0 && (scans < 1 || rangeScans(plan) < 2 || strings.Contains(plan, "Seq Scan"))) {
 				t.Errorf("%s after=%d: want scans of %s; plan:\n%s", tc.name, after, tc.index, plan)
 			}
 		}
@@ -52,4 +58,11 @@ func TestTopQueryPlans(t *testing.T) {
 	if plan := explain(t, tx, q, args); !strings.Contains(plan, " comments_thread ") {
 		t.Errorf("thread replies: want a scan of comments_thread; plan:\n%s", plan)
 	}
+}
+
+// rangeScans counts the index range scans of comments in plan (index and
+// index-only scans of any comments index but the primary key, which only
+// fetches rows found by the others).
+func rangeScans(plan string) int {
+	return strings.Count(plan, "Scan using comments_") - strings.Count(plan, "Scan using comments_pkey")
 }
