@@ -3,13 +3,8 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+	"github.com/headline/headline/internal/migration"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -25,42 +20,8 @@ var migrations embed.FS
 // start.
 const migrationLock int64 = 0x686c6d696772
 
-// migration is one embedded file, migrations/NNNN_name.sql.
-type migration struct {
-	version int64
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	seen := map[int64]string{}
-	for _, f := range files {
-		base := path.Base(f)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migrations %s and %s have the same version", other, base)
-		}
-		seen[v] = base
-		b, err := migrations.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	if len(ms) == 0 {
-		return nil, errors.New("no migrations embedded")
-	}
-	return ms, nil
+func loadMigrations() ([]migration.File, error) {
+	return migration.Load(migrations, "migrations")
 }
 
 // migrate applies, in version order, each migration not yet recorded in
@@ -72,13 +33,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
-	known := ms[len(ms)-1].version
+	known := ms[len(ms)-1].Version
 	for _, m := range ms {
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			return applyMigration(ctx, tx, m, known)
 		})
 		if err != nil {
-			return fmt.Errorf("apply migration %s: %w", m.name, err)
+			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
@@ -88,7 +49,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // the bookkeeping table included, happens under the advisory lock: two
 // sessions running CREATE TABLE IF NOT EXISTS at once can both decide to
 // create it, and one then fails.
-func applyMigration(ctx context.Context, tx pgx.Tx, m migration, known int64) error {
+func applyMigration(ctx context.Context, tx pgx.Tx, m migration.File, known int64) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
 		return err
 	}
@@ -102,7 +63,7 @@ func applyMigration(ctx context.Context, tx pgx.Tx, m migration, known int64) er
 	var applied bool
 	err := tx.QueryRow(ctx, `
 		SELECT coalesce(max(version), 0), coalesce(bool_or(version = $1), false)
-		FROM schema_migrations`, m.version).Scan(&newest, &applied)
+		FROM schema_migrations`, m.Version).Scan(&newest, &applied)
 	if err != nil {
 		return err
 	}
@@ -112,9 +73,9 @@ func applyMigration(ctx context.Context, tx pgx.Tx, m migration, known int64) er
 	if applied {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version)
+	_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.Version)
 	return err
 }

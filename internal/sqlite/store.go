@@ -13,11 +13,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/headline/headline/internal/migration"
 	"net/url"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -163,39 +160,8 @@ func (s *Store) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
 	return s.gc.do(ctx, view, true)
 }
 
-// migration is one embedded file, migrations/NNNN_name.sql.
-type migration struct {
-	version int64
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	seen := map[int64]string{}
-	for _, f := range files {
-		base := path.Base(f)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", base)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("migrations %s and %s have the same version", other, base)
-		}
-		seen[v] = base
-		b, err := migrations.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+func loadMigrations() ([]migration.File, error) {
+	return migration.Load(migrations, "migrations")
 }
 
 // migrate applies, in version order, each migration not yet recorded in
@@ -220,7 +186,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.w.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&newest); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if known := ms[len(ms)-1].version; newest.Int64 > known {
+	if known := ms[len(ms)-1].Version; newest.Int64 > known {
 		return fmt.Errorf("database schema version %d is newer than this program knows (%d)", newest.Int64, known)
 	}
 	for _, m := range ms {
@@ -228,21 +194,21 @@ func (s *Store) migrate(ctx context.Context) error {
 			// Checked inside the transaction: BEGIN IMMEDIATE makes another
 			// process opening the same file wait, then see our row.
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-				m.version, s.now().UnixMicro())
+				m.Version, s.now().UnixMicro())
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("apply migration %s: %w", m.name, err)
+			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
