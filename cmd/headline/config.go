@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/headline/headline/internal/news"
@@ -27,11 +28,12 @@ type Config struct {
 	SecureCookies bool   // set when the site is served over HTTPS
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
+	PageCacheMB   int    // serve: memory for pages kept for readers without cookies; 0 turns it off
 }
 
 // DefaultConfig returns the configuration a newcomer gets.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", PageCacheMB: 64}
 }
 
 // Validate names the first bad field.
@@ -50,6 +52,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
+	}
+	if c.PageCacheMB < 0 || c.PageCacheMB > 1<<20 {
+		return fmt.Errorf("--page-cache-mb %d: want megabytes from 0 (off) to 1048576", c.PageCacheMB)
 	}
 	return nil
 }
@@ -70,6 +75,7 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "address to listen on (HEADLINE_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public URL of the site, e.g. https://news.example (HEADLINE_BASE_URL)")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
+		fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "HEADLINE_PAGE_CACHE_MB", c.PageCacheMB), "memory in MB for article pages kept for readers without cookies; 0 turns the cache off (HEADLINE_PAGE_CACHE_MB)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
 	}
 }
@@ -130,4 +136,18 @@ func redactURL(s string) string {
 		return "(unparseable URL)"
 	}
 	return u.Redacted()
+}
+
+// envInt reads a number from the environment; a value that is not one
+// gives -1, which Validate refuses with the flag's name.
+func envInt(getenv func(string) string, name string, def int) int {
+	v := getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }

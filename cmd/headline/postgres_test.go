@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/headline/headline/internal/postgres/pgtest"
 )
@@ -70,8 +71,28 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	if len(list) == 0 {
 		t.Fatalf("no posts on A: %v", posts)
 	}
-	id := int64(list[0].(map[string]any)["id"].(float64))
+	first := list[0].(map[string]any)
+	id := int64(first["id"].(float64))
+	page, _ := first["url"].(string)
+	if u, err := url.Parse(page); err == nil {
+		page = u.Path
+	}
+	// B keeps the article page for readers without cookies; a comment
+	// written on A must reach them on B (LISTEN/NOTIFY drops B's copy).
+	for range 2 {
+		if code, body := get(t, b.URL+page); code != 200 || strings.Contains(body, "在A写") {
+			t.Fatalf("article page on B before the comment: %d", code)
+		}
+	}
 	guestComment(t, a, id, "Written on A, read on B. 在A写，在B读。", "g@example.com")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, body := get(t, b.URL+page); strings.Contains(body, "在A写，在B读。") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("B's cached article page still lacks the comment written on A after 5 s")
+		}
+	}
 	_, comments := apiDo(t, "GET", fmt.Sprintf("%s/api/v1/posts/%d/comments?sort=new", b.URL, id), "", nil)
 	if !strings.Contains(fmt.Sprint(comments), "在A写，在B读。") {
 		t.Fatalf("B does not list the comment written on A: %v", comments)

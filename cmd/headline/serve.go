@@ -22,6 +22,8 @@ import (
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
+	"github.com/headline/headline/internal/pagecache"
+	"github.com/headline/headline/internal/postgres"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/ranking"
 	"github.com/headline/headline/internal/ui"
@@ -41,6 +43,37 @@ type services struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	worker     *notify.Worker
+
+	pages *pagecache.Cache // nil: no page cache
+	relay *pagecache.Relay // nil: one instance (SQLite), nothing to tell
+}
+
+// pageCacheTTL bounds how stale a cached page can be in what no write
+// invalidates: view counters, and a scheduled post's time coming.
+const pageCacheTTL = 30 * time.Second
+
+// newCachedServices is newServices over st watched by a page cache of mb
+// megabytes. On PostgreSQL, where several instances may share the data,
+// invalidations go through LISTEN/NOTIFY to the others; SQLite has one
+// process, so the cache itself is told.
+func newCachedServices(ctx context.Context, st news.Store, mb int, log *slog.Logger) (services, error) {
+	if mb == 0 {
+		return newServices(st), nil
+	}
+	cache := pagecache.New(mb<<20, pageCacheTTL)
+	var inv pagecache.Invalidator = cache
+	var relay *pagecache.Relay
+	if pg, ok := st.(*postgres.Store); ok {
+		ch, err := pg.Channel(ctx, "headline_pages")
+		if err != nil {
+			return services{}, err
+		}
+		relay = pagecache.NewRelay(cache, ch, log)
+		inv = relay
+	}
+	svc := newServices(pagecache.Watch(st, inv))
+	svc.pages, svc.relay = cache, relay
+	return svc, nil
 }
 
 func newServices(st news.Store) services {
@@ -70,6 +103,10 @@ func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait 
 	wg.Add(2)
 	go func() { defer wg.Done(); svc.engagement.Views.Run(ctx, viewFlushInterval, log) }()
 	go func() { defer wg.Done(); svc.worker.Run(ctx) }()
+	if svc.relay != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); svc.relay.Run(ctx) }()
+	}
 	return wg.Wait
 }
 
@@ -96,7 +133,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
-	svc := newServices(st)
+	svc, err := newCachedServices(ctx, st, cfg.PageCacheMB, log)
+	if err != nil {
+		return err
+	}
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -153,10 +193,14 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, st)
+	if svc.pages != nil {
+		registerPageCacheMetrics(reg, svc.pages)
+	}
 	metrics := httpx.NewMetrics(reg)
 
 	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL})
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
+		Pages: svc.pages})
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
@@ -218,4 +262,20 @@ func printDemo(w io.Writer, res demo.Result) {
 	for _, l := range res.Accounts {
 		fmt.Fprintf(w, "  %-16s %-10s %s\n", l.Handle, l.Role, l.Password)
 	}
+}
+
+// registerPageCacheMetrics exports the page cache's counters: its hit rate
+// tells whether readers without cookies are served from memory.
+func registerPageCacheMetrics(reg prometheus.Registerer, c *pagecache.Cache) {
+	counter := func(name, help string, v func(pagecache.Stats) uint64) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "headline_page_cache_" + name + "_total", Help: help},
+			func() float64 { return float64(v(c.Stats())) }))
+	}
+	counter("hits", "Pages served from the page cache.", func(s pagecache.Stats) uint64 { return s.Hits })
+	counter("misses", "Cacheable pages not in the page cache.", func(s pagecache.Stats) uint64 { return s.Misses })
+	counter("invalidations", "Invalidations applied to the page cache, from this instance or others.", func(s pagecache.Stats) uint64 { return s.Invalidations })
+	counter("refused", "Rendered pages not kept because a write changed them meanwhile.", func(s pagecache.Stats) uint64 { return s.Refused })
+	counter("evictions", "Pages dropped to stay within the page cache's memory.", func(s pagecache.Stats) uint64 { return s.Evictions })
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "headline_page_cache_bytes", Help: "Bytes of pages in the page cache."},
+		func() float64 { return float64(c.Stats().Bytes) }))
 }

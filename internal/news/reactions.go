@@ -17,6 +17,7 @@ const MaxCommentDepth = 100
 // likes count, and whether the reader now likes it.
 type Like struct {
 	CommentID int64
+	PostID    int64 // the comment's post, so caches of its pages can be dropped
 	Likes     int64
 	Liked     bool
 }

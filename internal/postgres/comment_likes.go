@@ -36,6 +36,7 @@ func (s *Store) changeLike(ctx context.Context, commentID int64, r news.Reader, 
 		var postID int64
 		err := tx.QueryRow(ctx, `SELECT status = 'published' AND deleted_at IS NULL, likes_count, account_id, post_id
 			FROM comments WHERE id = $1 FOR UPDATE`, commentID).Scan(&likeable, &out.Likes, &writer, &postID)
+		out.PostID = postID
 		if err == pgx.ErrNoRows || (err == nil && !likeable) {
 			return notFound(msgNotLikeable)
 		} else if err != nil {

@@ -35,6 +35,7 @@ func (s *Store) changeLike(ctx context.Context, commentID int64, r news.Reader, 
 		var postID int64
 		err := tx.QueryRowContext(ctx, `SELECT status, deleted_at, likes_count, account_id, post_id FROM comments WHERE id = ?`, commentID).
 			Scan(&status, &deleted, &out.Likes, &writer, &postID)
+		out.PostID = postID
 		if err == sql.ErrNoRows || (err == nil && (status != string(news.CommentPublished) || deleted.Valid)) {
 			return notFound(msgNotLikeable)
 		} else if err != nil {

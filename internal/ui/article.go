@@ -68,6 +68,10 @@ type commentView struct {
 
 // articleBySlug serves GET /@{handle}/{slug}.
 func (s *server) articleBySlug(w http.ResponseWriter, r *http.Request) error {
+	cached, served := s.fromCache(w, r)
+	if served {
+		return nil
+	}
 	handle, err := handleSeg(r)
 	if err != nil {
 		return err
@@ -84,7 +88,7 @@ func (s *server) articleBySlug(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, news.PostPath(p), http.StatusMovedPermanently)
 		return nil
 	}
-	return s.showArticle(w, r, p)
+	return s.showArticle(w, r, p, cached)
 }
 
 // articleByID serves GET /p/{id}: a visible post redirects (301) to its
@@ -102,7 +106,7 @@ func (s *server) articleByID(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, dest, http.StatusMovedPermanently)
 		return nil
 	}
-	return s.showArticle(w, r, p)
+	return s.showArticle(w, r, p, nil)
 }
 
 // postFromPath loads the post named by the {id} path value, if the viewer
@@ -115,7 +119,9 @@ func (s *server) postFromPath(r *http.Request) (*news.Post, error) {
 	return s.posts.Get(r.Context(), viewerOf(r), id)
 }
 
-func (s *server) showArticle(w http.ResponseWriter, r *http.Request, p *news.Post) error {
+// showArticle renders the article page of p; with cached set, it keeps
+// the page for the next reader without cookies.
+func (s *server) showArticle(w http.ResponseWriter, r *http.Request, p *news.Post, cached *cachedPage) error {
 	q := r.URL.Query()
 	page, err := s.articlePage(r, p, q.Get("sort"), q.Get("cursor"))
 	if err != nil {
@@ -124,6 +130,9 @@ func (s *server) showArticle(w http.ResponseWriter, r *http.Request, p *news.Pos
 	if id, err := strconv.ParseInt(q.Get("replyto"), 10, 64); err == nil && id > 0 {
 		page.Form.ParentID = id
 		page.Form.ReplyingTo = page.nameOf(id)
+	}
+	if cached != nil && p.Visible(s.now()) {
+		return s.renderCached(w, r, cached, p, page)
 	}
 	return s.render(w, r, http.StatusOK, "article", page)
 }

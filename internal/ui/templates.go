@@ -108,6 +108,28 @@ func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
 // rendered into a buffer first, so a template error becomes a clean 500
 // instead of half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) error {
+	body, err := s.renderPage(r, name, p)
+	if err != nil {
+		return err
+	}
+	s.writePage(w, r, status, body)
+	return nil
+}
+
+// writePage sends a rendered page.
+func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages show who is signed in and what they typed: never share them.
+	h.Set("Cache-Control", "private, no-cache")
+	w.WriteHeader(status)
+	if _, err := w.Write(body); err != nil {
+		s.log.DebugContext(r.Context(), "write page", "err", err)
+	}
+}
+
+// renderPage runs the page template name with p.
+func (s *server) renderPage(r *http.Request, name string, p page) ([]byte, error) {
 	b := p.base()
 	b.SiteName = s.siteName
 	b.Viewer = httpx.Account(r.Context())
@@ -120,20 +142,11 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	s.fillSocial(r, b)
 	pt, ok := s.pages[name]
 	if !ok {
-		return fmt.Errorf("ui: no page template %q", name)
+		return nil, fmt.Errorf("ui: no page template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("ui: render %s: %w", name, err)
+		return nil, fmt.Errorf("ui: render %s: %w", name, err)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	// Pages show who is signed in and what they typed: never share them.
-	h.Set("Cache-Control", "private, no-cache")
-	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	if err != nil {
-		s.log.DebugContext(r.Context(), "write page", "err", err)
-	}
-	return nil
+	return buf.Bytes(), nil
 }

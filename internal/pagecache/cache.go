@@ -1,0 +1,204 @@
+// Package pagecache keeps whole rendered pages for readers who are not
+// signed in and carry no cookie — most readers of a news site — so that the
+// most read pages, an article with its first comments, cost a map lookup
+// instead of a dozen queries and a template run.
+//
+// Every page is stored with tags naming what it shows ("post:42",
+// "account:7"). A write invalidates its tags on this instance before it is
+// acknowledged (Watch) and, through a Relay, on every other instance that
+// shares the database. A page is never older than the TTL, which bounds
+// what no tag covers (view counters, the passing of time).
+package pagecache
+
+import (
+	"container/list"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Tag names for what a page shows.
+func PostTag(id int64) string    { return "post:" + itoa(id) }
+func AccountTag(id int64) string { return "account:" + itoa(id) }
+
+// Cache is a bounded, tagged page cache, safe for concurrent use.
+type Cache struct {
+	// Now returns the current time; tests pin it.
+	Now func() time.Time
+
+	mu       sync.Mutex
+	ttl      time.Duration
+	maxBytes int
+	bytes    int
+	lru      *list.List // of *entry, most recently used first
+	entries  map[string]*list.Element
+	byTag    map[string]map[*entry]struct{}
+
+	// seq counts invalidations. A page loaded after ticket t may be stored
+	// only if none of its tags was invalidated after t: otherwise a render
+	// that began before a write could store what the write changed.
+	seq    uint64
+	tagSeq map[string]uint64
+	floor  uint64 // every ticket below floor is refused (tagSeq was reset)
+
+	stats Stats
+}
+
+// Stats are the cache's counters since it was made.
+type Stats struct {
+	Hits, Misses, Stores, Refused, Invalidations, Evictions uint64
+	Entries, Bytes                                          int
+}
+
+type entry struct {
+	key     string
+	body    []byte
+	tags    []string
+	expires time.Time
+}
+
+// maxTagSeqs bounds the invalidation history; past it the history is
+// dropped and tickets taken before are refused.
+const maxTagSeqs = 1 << 16
+
+// New returns a cache holding at most maxBytes of pages, each for at most ttl.
+func New(maxBytes int, ttl time.Duration) *Cache {
+	return &Cache{Now: time.Now, ttl: ttl, maxBytes: maxBytes, lru: list.New(),
+		entries: map[string]*list.Element{}, byTag: map[string]map[*entry]struct{}{}, tagSeq: map[string]uint64{}}
+}
+
+// Ticket is taken before loading what a page shows, and given to Put.
+type Ticket uint64
+
+// Ticket returns the ticket for a page about to be loaded.
+func (c *Cache) Ticket() Ticket {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Ticket(c.seq)
+}
+
+// Get returns the page stored under key, if it is there and fresh. The
+// body is shared: callers must not change it.
+func (c *Cache) Get(key string) ([]byte, bool) {
+	now := c.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		c.stats.Misses++
+		return nil, false
+	}
+	e := el.Value.(*entry)
+	if !now.Before(e.expires) {
+		c.remove(el)
+		c.stats.Misses++
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	c.stats.Hits++
+	return e.body, true
+}
+
+// Put stores body under key with its tags, unless one of the tags was
+// invalidated after t or the page alone is over a quarter of the budget.
+// It reports whether the page was stored.
+func (c *Cache) Put(t Ticket, key string, body []byte, tags ...string) bool {
+	now := c.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if uint64(t) < c.floor || len(body) > c.maxBytes/4 {
+		c.stats.Refused++
+		return false
+	}
+	for _, tag := range tags {
+		if c.tagSeq[tag] > uint64(t) {
+			c.stats.Refused++
+			return false
+		}
+	}
+	if el, ok := c.entries[key]; ok {
+		c.remove(el)
+	}
+	e := &entry{key: key, body: body, tags: tags, expires: now.Add(c.ttl)}
+	c.entries[key] = c.lru.PushFront(e)
+	for _, tag := range tags {
+		set := c.byTag[tag]
+		if set == nil {
+			set = map[*entry]struct{}{}
+			c.byTag[tag] = set
+		}
+		set[e] = struct{}{}
+	}
+	c.bytes += len(body)
+	c.stats.Stores++
+	for c.bytes > c.maxBytes {
+		c.remove(c.lru.Back())
+		c.stats.Evictions++
+	}
+	return true
+}
+
+// Invalidate drops every page carrying one of tags, and refuses pages
+// loaded before now that carry them.
+func (c *Cache) Invalidate(tags ...string) {
+	if len(tags) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.stats.Invalidations++
+	if len(c.tagSeq)+len(tags) > maxTagSeqs {
+		clear(c.tagSeq)
+		c.floor = c.seq
+	}
+	for _, tag := range tags {
+		c.tagSeq[tag] = c.seq
+		for e := range c.byTag[tag] {
+			c.remove(c.entries[e.key])
+		}
+	}
+}
+
+// InvalidateAll drops every page, and refuses every page loaded before now.
+func (c *Cache) InvalidateAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.stats.Invalidations++
+	c.floor = c.seq
+	clear(c.tagSeq)
+	clear(c.entries)
+	clear(c.byTag)
+	c.lru.Init()
+	c.bytes = 0
+}
+
+// Stats returns the counters.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Entries, s.Bytes = len(c.entries), c.bytes
+	return s
+}
+
+// remove drops one entry; c.mu is held.
+func (c *Cache) remove(el *list.Element) {
+	if el == nil {
+		return
+	}
+	e := c.lru.Remove(el).(*entry)
+	delete(c.entries, e.key)
+	for _, tag := range e.tags {
+		if set := c.byTag[tag]; set != nil {
+			delete(set, e)
+			if len(set) == 0 {
+				delete(c.byTag, tag)
+			}
+		}
+	}
+	c.bytes -= len(e.body)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

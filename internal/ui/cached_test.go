@@ -1,0 +1,115 @@
+package ui_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/pagecache"
+	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/sqlite"
+	"github.com/headline/headline/internal/ui"
+)
+
+// newCachedEnv is newEnv with the page cache on, over a watched store, as
+// serve wires it.
+func newCachedEnv(t *testing.T) (*env, *pagecache.Cache) {
+	t.Helper()
+	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	cache := pagecache.New(8<<20, time.Hour)
+	st := pagecache.Watch(raw, cache)
+	e := &env{t: t, clock: &clock{t: time.Now()}, accounts: accounts.New(st, nil), posts: publishing.New(st, nil), comments: discussion.New(st, nil)}
+	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Engagement: engagement.New(st, nil),
+		Log: slog.New(slog.DiscardHandler), Pages: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	return e, cache
+}
+
+// A reader without cookies gets the article page from the cache, and sees
+// every write at once: a guest's comment, a like; a signed-in reader's page
+// (their name, their likes) is never cached nor shown to anyone else.
+func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
+	e, cache := newCachedEnv(t)
+	pub := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	post := e.publish(pub, "Storm warning", "Rain all week.")
+	path := news.PostPath(post)
+
+	// A client with no cookie jar at all: every request comes without one.
+	anon := func() string {
+		t.Helper()
+		res, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b strings.Builder
+		if _, err := io.Copy(&b, res.Body); err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+		}
+		return b.String()
+	}
+	first := anon()
+	if !strings.Contains(first, "No comments yet") {
+		t.Fatal("article page lacks its empty-discussion line")
+	}
+	if second := anon(); second != first {
+		t.Fatal("a cached page differs from the page it was made from")
+	}
+	if s := cache.Stats(); s.Stores != 1 || s.Hits != 1 {
+		t.Fatalf("after two anonymous reads: %+v, want one page stored and one hit", s)
+	}
+
+	guest := e.browser()
+	r := guest.post(news.PostIDPath(post.ID)+"/comments", url.Values{"name": {"Ann Guest"}, "email": {"ann@example.org"},
+		"body": {"Stay dry, everyone. 大家注意安全。"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if page := anon(); !strings.Contains(page, "大家注意安全。") || strings.Contains(page, "No comments yet") {
+		t.Fatal("a reader without cookies does not see the comment just written")
+	}
+
+	reader := e.browser()
+	e.account("rita", "Rita Reader", news.RoleReader)
+	reader.signIn("rita")
+	stored := cache.Stats().Stores
+	mine := reader.get(path)
+	if !strings.Contains(mine.body, "Rita Reader") && !strings.Contains(mine.body, "Sign out") {
+		t.Fatal("the signed-in page does not show who is signed in")
+	}
+	if s := cache.Stats(); s.Stores != stored {
+		t.Fatal("a signed-in reader's page was cached")
+	}
+	if strings.Contains(anon(), "Sign out") {
+		t.Fatal("a reader without cookies was shown a signed-in page")
+	}
+
+	var c *news.Comment
+	list, err := e.comments.List(context.Background(), nil, post.ID, discussion.Query{Sort: news.SortNew, Limit: 1})
+	if err != nil || len(list.Comments) != 1 {
+		t.Fatalf("list: %v", err)
+	}
+	c = list.Comments[0]
+	before := anon()
+	wantStatus(t, reader.post("/c/"+itoa(c.ID)+"/like", url.Values{"back": {path}}), http.StatusSeeOther)
+	if after := anon(); after == before {
+		t.Fatal("the cached page did not change after a like")
+	}
+}
