@@ -73,6 +73,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "60")
 	}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		// The database is away; a restart takes seconds.
+		w.Header().Set("Retry-After", "5")
+	}
 	WriteJSON(w, status, ErrorBody{Error: ErrorDetail{Code: string(code), Message: news.ErrorMessage(err), Fields: news.ErrorFields(err)}})
 }
 

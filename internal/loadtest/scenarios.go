@@ -56,6 +56,7 @@ var scenarios = []*Scenario{
 	{Name: StaticName, About: "GET /static/baseline.html, a 15 KB static article page: the same-run baseline", Run: opStatic},
 	{Name: "home", About: "GET / — the home page HTML", Run: opHome},
 	{Name: "article", About: "GET /@handle/slug of a random post — the article page HTML with its comments", Run: opArticle},
+	{Name: "hot-article", About: "GET /@handle/slug of the post with the most comments — the article page with a full first page of 50 comment threads", Run: opHotArticle},
 	{Name: "api-post", About: "GET /api/v1/posts/{id} of a random post", Run: opAPIPost},
 	{Name: "comments", About: "GET /api/v1/posts/{id}/comments?limit=50&cursor=…, each client walking one page deeper per request", Run: opCommentsPage},
 	{Name: "thread", About: fmt.Sprintf("one operation = every comment of the post with the most comments, in cursor pages of %d", threadPage), Run: opThread},
@@ -169,6 +170,10 @@ func opHome(ctx context.Context, w *Worker) Result {
 
 func opArticle(ctx context.Context, w *Worker) Result {
 	return w.get(ctx, w.randomPost().Path, nil)
+}
+
+func opHotArticle(ctx context.Context, w *Worker) Result {
+	return w.get(ctx, w.env.thread.Path, nil)
 }
 
 func opAPIPost(ctx context.Context, w *Worker) Result {
