@@ -257,3 +257,65 @@ func getWith(t *testing.T, u string, c *http.Cookie) string {
 	b.ReadFrom(resp.Body)
 	return b.String()
 }
+
+// TestTwoInstancesPublishScheduledPostOnce: a post scheduled on one
+// instance becomes visible on both at its time, and its followers are told
+// exactly once although both instances run the background workers.
+func TestTwoInstancesPublishScheduledPostOnce(t *testing.T) {
+	db := pgtest.Schema(t)
+	a := startSite(t, "--db", db)
+	b := startSite(t, "--db", db)
+	a.cli(t, "correct horse battery\n", "account", "create", "--handle", "embassy", "--name", "The Embassy", "--role", "publisher", "--db", db)
+	publisher := lastWord(a.cli(t, "", "token", "create", "--handle", "embassy", "--db", db))
+	var readers []string
+	for i := range 3 {
+		h := fmt.Sprintf("reader%d", i)
+		a.cli(t, "correct horse battery\n", "account", "create", "--handle", h, "--name", h, "--db", db)
+		tok := lastWord(a.cli(t, "", "token", "create", "--handle", h, "--db", db))
+		site := []*site{a, b}[i%2]
+		if code, body := apiDo(t, "POST", site.URL+"/api/v1/accounts/embassy/follow", tok, nil); code != 200 && code != 201 {
+			t.Fatalf("follow: %d %v", code, body)
+		}
+		readers = append(readers, tok)
+	}
+
+	at := time.Now().Add(1500 * time.Millisecond).UTC()
+	code, post := apiDo(t, "POST", a.URL+"/api/v1/posts", publisher, map[string]any{
+		"title": "Scheduled statement", "body": "Published once.", "status": "scheduled", "publish_at": at.Format(time.RFC3339Nano)})
+	if code != http.StatusCreated {
+		t.Fatalf("schedule: %d %v", code, post)
+	}
+	id := int64(post["id"].(float64))
+	if code, _ := get(t, fmt.Sprintf("%s/p/%d", b.URL, id)); code != http.StatusNotFound {
+		t.Fatalf("B shows the scheduled post before its time: %d", code)
+	}
+	published := func(tok string, s *site) int {
+		_, n := apiDo(t, "GET", s.URL+"/api/v1/notifications", tok, nil)
+		list, _ := n["notifications"].([]any)
+		count := 0
+		for _, x := range list {
+			m := x.(map[string]any)
+			if p, _ := m["post"].(map[string]any); p != nil && int64(p["id"].(float64)) == id {
+				count++
+			}
+		}
+		return count
+	}
+	for i, tok := range readers {
+		waitFor(t, "the followers' notification", func() bool { return published(tok, []*site{b, a}[i%2]) > 0 })
+	}
+	if code, _ := get(t, fmt.Sprintf("%s/api/v1/posts/%d", b.URL, id)); code != http.StatusOK {
+		t.Fatalf("B does not show the post after its time: %d", code)
+	}
+	time.Sleep(2500 * time.Millisecond) // more rounds of both workers
+	for i, tok := range readers {
+		if n := published(tok, a); n != 1 {
+			t.Errorf("reader %d was told %d times of the post", i, n)
+		}
+	}
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	return f[len(f)-1]
+}
