@@ -41,7 +41,7 @@ Flags:
 `
 
 func (f *benchFlags) bind(fs *flag.FlagSet) {
-	fs.StringVar(&f.url, "url", "", "base `URL` of a running server on loopback, e.g. http://127.0.0.1:8080")
+	fs.StringVar(&f.url, "url", "", "base `URL` of a running server on loopback, e.g. http://127.0.0.1:8080; several instances of one site comma-separated, the clients spread over them")
 	fs.StringVar(&f.serveData, "serve-data", "", "run 'headline serve' on data folder `DIR` at a free loopback port for the run, and stop it after")
 	fs.BoolVar(&f.serveDemo, "serve-demo", false, "with --serve-data: seed demo content if the site is empty")
 	fs.IntVar(&f.pid, "pid", 0, "`PID` of the server given by --url, to report its peak RSS and CPU")
@@ -129,8 +129,16 @@ func (f *benchFlags) options(fs *flag.FlagSet) (loadtest.Options, error) {
 	case (f.url == "") == (f.serveData == ""):
 		return o, fmt.Errorf("%w: give either --url of a running server or --serve-data to start one", errUsage)
 	case f.url != "":
-		if o.Target, err = loadtest.CheckTarget(f.url); err != nil {
+		urls := strings.Split(f.url, ",")
+		if o.Target, err = loadtest.CheckTarget(urls[0]); err != nil {
 			return o, err
+		}
+		for _, u := range urls[1:] {
+			t, err := loadtest.CheckTarget(u)
+			if err != nil {
+				return o, err
+			}
+			o.Also = append(o.Also, t)
 		}
 		if f.serveDemo {
 			return o, fmt.Errorf("%w: --serve-demo goes with --serve-data", errUsage)

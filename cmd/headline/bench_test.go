@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/headline/headline/internal/loadtest"
+	"github.com/headline/headline/internal/postgres/pgtest"
 )
 
 // bench runs `headline bench args...` through run() and decodes its JSON
@@ -168,7 +170,8 @@ func TestBenchRefusesOtherHosts(t *testing.T) {
 		{args: []string{"--url", "http://example.com"}},
 		{args: []string{"--url", "http://0.0.0.0:8080"}},
 		{args: []string{"--url", "http://localhost.example.com:8080"}},
-		{env: "http://192.168.0.1:8080"}, // from HEADLINE_BENCH_URL
+		{env: "http://192.168.0.1:8080"},                                      // from HEADLINE_BENCH_URL
+		{args: []string{"--url", "http://127.0.0.1:8080,http://10.1.2.3:80"}}, // a second instance elsewhere
 	}
 	for _, c := range cases {
 		getenv := func(k string) string {
@@ -253,5 +256,24 @@ func TestBenchServeData(t *testing.T) {
 	}
 	if _, err := os.Stat(fmt.Sprintf("/proc/%d", rep.Server.PID)); runtime.GOOS == "linux" && err == nil {
 		t.Errorf("server %d still running after bench returned", rep.Server.PID)
+	}
+}
+
+// TestBenchSpreadsOverInstances: with two instances of one site (one
+// PostgreSQL database), --url a,b sends the clients' requests to both.
+func TestBenchSpreadsOverInstances(t *testing.T) {
+	db := pgtest.Schema(t)
+	a := startSite(t, "--demo", "--db", db)
+	b := startSite(t, "--db", db)
+	rep, _ := bench(t, context.Background(), "--url", a.URL+","+b.URL, "--duration", "1s", "--warmup", "0s", "--concurrency", "4",
+		"--mix", "api-post=1,static=1", "--format", "json")
+	if rep.Total.Requests == 0 || rep.Total.Errors != 0 {
+		t.Fatalf("%d requests, %d errors", rep.Total.Requests, rep.Total.Errors)
+	}
+	for name, s := range map[string]*site{"A": a, "B": b} {
+		_, metrics := get(t, s.URL+"/metrics")
+		if !regexp.MustCompile(`headline_http_requests_total\{[^}]*route="GET /api/v1/posts/\{id\}"[^}]*\} [1-9]`).MatchString(metrics) {
+			t.Errorf("instance %s served no API post requests", name)
+		}
 	}
 }

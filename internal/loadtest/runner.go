@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,7 +40,10 @@ const (
 
 // Options configure a run. Target must come from CheckTarget.
 type Options struct {
-	Target      *url.URL
+	Target *url.URL
+	// Also are other instances of the same site (from CheckTarget): the
+	// clients are spread over Target and these, each keeping to one.
+	Also        []*url.URL
 	Mix         []Weighted
 	MixName     string // the --scenario preset, or "custom"
 	Mode        Mode
@@ -161,6 +165,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, errors.New("the site has no published posts to read; start it with --demo or fill it with `headline loadgen`")
 	}
 	r := &run{opts: opts, env: newEnv(client, opts.Target, posts), stats: map[*Scenario]*stats{}}
+	if len(opts.Also) > 0 {
+		r.env.bases = []string{r.env.base}
+		for _, u := range opts.Also {
+			r.env.bases = append(r.env.bases, strings.TrimSuffix(u.String(), "/"))
+		}
+	}
 	for i := range opts.Concurrency {
 		r.workers = append(r.workers, newWorker(i+1, r.env))
 	}

@@ -25,6 +25,7 @@ type Post struct {
 type env struct {
 	client    *http.Client
 	base      string
+	bases     []string // base and the other instances of the same site
 	posts     []Post
 	commented []Post // posts with comments; all posts when none has any
 	thread    Post   // the post with the most comments
@@ -59,11 +60,18 @@ type Worker struct {
 	seq        int64
 	walkPost   int64
 	walkCursor string
+	base       string // the instance this client talks to
 }
 
 func newWorker(id int, e *env) *Worker {
 	seed := uint64(time.Now().UnixNano())
-	return &Worker{id: id, env: e, rng: rand.New(rand.NewPCG(seed, uint64(id)))}
+	w := &Worker{id: id, env: e, rng: rand.New(rand.NewPCG(seed, uint64(id))), base: e.base}
+	if len(e.bases) > 0 {
+		// Clients spread over the instances as a load balancer spreads
+		// connections: each keeps to one.
+		w.base = e.bases[id%len(e.bases)]
+	}
+	return w
 }
 
 func (w *Worker) randomPost() Post {
@@ -84,7 +92,7 @@ func (w *Worker) do(ctx context.Context, method, path string, body []byte, into 
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, w.env.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, w.base+path, rd)
 	if err != nil {
 		res.Err = fmt.Errorf("%s %s: %w", method, path, err)
 		return res
@@ -137,7 +145,8 @@ const maxDiscover = 10_000
 // Discover pages through GET /api/v1/posts and returns up to maxDiscover
 // published posts, newest first.
 func Discover(ctx context.Context, client *http.Client, base *url.URL) ([]Post, error) {
-	w := &Worker{env: &env{client: client, base: strings.TrimSuffix(base.String(), "/")}}
+	b := strings.TrimSuffix(base.String(), "/")
+	w := &Worker{env: &env{client: client, base: b}, base: b}
 	var posts []Post
 	cursor := ""
 	for len(posts) < maxDiscover {
