@@ -67,9 +67,16 @@ type ReactionStore interface {
 	ListThreadReplies(ctx context.Context, f ReplyFilter) ([]*Comment, error)
 	// RecentDuplicate returns the newest comment by c's writer (account, or
 	// guest email when c.AccountID is 0) on c's post under c's parent with
-	// c's body written at or after since, or NotFound.
+	// c's body written at or after since, or NotFound. Only the writer's
+	// DedupScan newest comments on the post since then are compared.
 	RecentDuplicate(ctx context.Context, c *Comment, since time.Time) (*Comment, error)
 }
+
+// DedupScan is how many of a writer's newest comments on a post a
+// duplicate is looked for among: a comment sent twice by a double click or
+// a retry is among the last few, and a bound keeps a flood from making
+// every check scan the whole flood.
+const DedupScan = 20
 
 // Placeholder reports whether c is a deleted comment kept as "comment
 // deleted" because it has replies.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -152,9 +153,13 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 		a = nil
 		where = `c.post_id = ` + a.add(c.PostID) + ` AND c.account_id IS NULL AND c.email = ` + a.add(c.Email)
 	}
-	where += ` AND c.created_at >= ` + a.add(utc(since)) + ` AND coalesce(c.parent_id, 0) = ` + a.add(c.ParentID) +
-		` AND c.body = ` + a.add(c.Body) + ` AND c.status <> 'deleted' AND c.deleted_at IS NULL`
-	d, err := scanComment(s.db().QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE `+where+
+	// Only the writer's newest few are compared (news.DedupScan), so a
+	// writer flooding one post costs a bounded index range.
+	recent := `SELECT c.id FROM comments c WHERE ` + where + ` AND c.created_at >= ` + a.add(utc(since)) +
+		` ORDER BY c.created_at DESC LIMIT ` + strconv.Itoa(news.DedupScan)
+	match := `coalesce(c.parent_id, 0) = ` + a.add(c.ParentID) + ` AND c.body = ` + a.add(c.Body) +
+		` AND c.status <> 'deleted' AND c.deleted_at IS NULL`
+	d, err := scanComment(s.db().QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE c.id IN (`+recent+`) AND `+match+
 		` ORDER BY c.created_at DESC LIMIT 1`, a...))
 	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
 }

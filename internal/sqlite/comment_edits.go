@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"time"
 
 	"github.com/headline/headline/internal/news"
@@ -154,8 +155,12 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 	args = append(args, since.UnixMicro(), c.ParentID, c.Body)
 	var d *news.Comment
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		// Only the writer's newest few are compared (news.DedupScan), so a
+		// writer flooding one post costs a bounded index range, not every
+		// comment they wrote in the window.
 		d, err = scanComment(tx.QueryRowContext(ctx, `SELECT `+commentCols+commentFrom+`
-			WHERE c.post_id = ? AND `+writer+` AND c.created_at >= ?
+			WHERE c.id IN (SELECT c.id FROM comments c WHERE c.post_id = ? AND `+writer+` AND c.created_at >= ?
+				ORDER BY c.created_at DESC LIMIT `+strconv.Itoa(news.DedupScan)+`)
 			AND coalesce(c.parent_id, 0) = ? AND c.body = ? AND c.status <> 'deleted' AND c.deleted_at IS NULL
 			ORDER BY c.created_at DESC LIMIT 1`, args...))
 		return err

@@ -330,6 +330,20 @@ func testRecentDuplicate(t *testing.T, st news.Store) {
 	}
 	_, err = st.RecentDuplicate(ctx(t), &news.Comment{PostID: p.ID, Email: g.Email, Body: "same"}, time.Now().Add(time.Minute))
 	wantCode(t, "outside the window", err, news.NotFound)
+
+	// A flood: the writer's newest DedupScan comments are compared, not
+	// all of them.
+	for i := range news.DedupScan - 1 {
+		newComment(t, st, p, nil, news.CommentPublished, fmt.Sprint("flood ", i))
+	}
+	d, err = st.RecentDuplicate(ctx(t), &news.Comment{PostID: p.ID, Email: g.Email, Body: "same"}, since)
+	must(t, "RecentDuplicate among the newest", err)
+	if d.ID != g.ID {
+		t.Fatalf("duplicate among the newest %d = %d, want %d", news.DedupScan, d.ID, g.ID)
+	}
+	newComment(t, st, p, nil, news.CommentPublished, "one more")
+	_, err = st.RecentDuplicate(ctx(t), &news.Comment{PostID: p.ID, Email: g.Email, Body: "same"}, since)
+	wantCode(t, "older than the newest DedupScan", err, news.NotFound)
 }
 
 // testReplyDepthCap writes a reply chain deeper than news.MaxCommentDepth:
