@@ -52,9 +52,16 @@ type Stats struct {
 
 type entry struct {
 	key     string
-	body    []byte
+	page    Page
 	tags    []string
 	expires time.Time
+}
+
+// Page is what is kept: the bytes, and the post they show, so that a hit
+// can still count the post's view.
+type Page struct {
+	Body   []byte
+	PostID int64
 }
 
 // maxTagSeqs bounds the invalidation history; past it the history is
@@ -79,30 +86,31 @@ func (c *Cache) Ticket() Ticket {
 
 // Get returns the page stored under key, if it is there and fresh. The
 // body is shared: callers must not change it.
-func (c *Cache) Get(key string) ([]byte, bool) {
+func (c *Cache) Get(key string) (Page, bool) {
 	now := c.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
 		c.stats.Misses++
-		return nil, false
+		return Page{}, false
 	}
 	e := el.Value.(*entry)
 	if !now.Before(e.expires) {
 		c.remove(el)
 		c.stats.Misses++
-		return nil, false
+		return Page{}, false
 	}
 	c.lru.MoveToFront(el)
 	c.stats.Hits++
-	return e.body, true
+	return e.page, true
 }
 
-// Put stores body under key with its tags, unless one of the tags was
+// Put stores page under key with its tags, unless one of the tags was
 // invalidated after t or the page alone is over a quarter of the budget.
 // It reports whether the page was stored.
-func (c *Cache) Put(t Ticket, key string, body []byte, tags ...string) bool {
+func (c *Cache) Put(t Ticket, key string, page Page, tags ...string) bool {
+	body := page.Body
 	now := c.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -119,7 +127,7 @@ func (c *Cache) Put(t Ticket, key string, body []byte, tags ...string) bool {
 	if el, ok := c.entries[key]; ok {
 		c.remove(el)
 	}
-	e := &entry{key: key, body: body, tags: tags, expires: now.Add(c.ttl)}
+	e := &entry{key: key, page: page, tags: tags, expires: now.Add(c.ttl)}
 	c.entries[key] = c.lru.PushFront(e)
 	for _, tag := range tags {
 		set := c.byTag[tag]
@@ -198,7 +206,7 @@ func (c *Cache) remove(el *list.Element) {
 			}
 		}
 	}
-	c.bytes -= len(e.body)
+	c.bytes -= len(e.page.Body)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

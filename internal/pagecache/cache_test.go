@@ -11,11 +11,11 @@ import (
 func TestCacheKeepsAndDropsByTag(t *testing.T) {
 	c := New(1<<20, time.Minute)
 	tk := c.Ticket()
-	if !c.Put(tk, "/@a/one", []byte("one"), PostTag(1), AccountTag(7)) || !c.Put(tk, "/@a/two", []byte("two"), PostTag(2), AccountTag(7)) {
+	if !c.Put(tk, "/@a/one", pg([]byte("one")), PostTag(1), AccountTag(7)) || !c.Put(tk, "/@a/two", pg([]byte("two")), PostTag(2), AccountTag(7)) {
 		t.Fatal("a fresh page was refused")
 	}
-	if b, ok := c.Get("/@a/one"); !ok || string(b) != "one" {
-		t.Fatalf("Get = %q, %v", b, ok)
+	if b, ok := c.Get("/@a/one"); !ok || string(b.Body) != "one" {
+		t.Fatalf("Get = %q, %v", b.Body, ok)
 	}
 	c.Invalidate(PostTag(1))
 	if _, ok := c.Get("/@a/one"); ok {
@@ -39,17 +39,17 @@ func TestCacheRefusesPagesLoadedBeforeAnInvalidation(t *testing.T) {
 	c := New(1<<20, time.Minute)
 	before := c.Ticket()
 	c.Invalidate(PostTag(1))
-	if c.Put(before, "/p1", []byte("old"), PostTag(1)) {
+	if c.Put(before, "/p1", pg([]byte("old")), PostTag(1)) {
 		t.Fatal("stored a page loaded before its post changed")
 	}
-	if !c.Put(before, "/p2", []byte("other"), PostTag(2)) {
+	if !c.Put(before, "/p2", pg([]byte("other")), PostTag(2)) {
 		t.Fatal("refused a page whose tags did not change")
 	}
-	if !c.Put(c.Ticket(), "/p1", []byte("new"), PostTag(1)) {
+	if !c.Put(c.Ticket(), "/p1", pg([]byte("new")), PostTag(1)) {
 		t.Fatal("refused a page loaded after the change")
 	}
 	c.InvalidateAll()
-	if c.Put(before, "/p3", []byte("x"), PostTag(3)) {
+	if c.Put(before, "/p3", pg([]byte("x")), PostTag(3)) {
 		t.Fatal("stored a page loaded before InvalidateAll")
 	}
 	if _, ok := c.Get("/p1"); ok {
@@ -61,16 +61,16 @@ func TestCacheExpiresAndEvicts(t *testing.T) {
 	now := time.Unix(1000, 0)
 	c := New(40, 10*time.Second)
 	c.Now = func() time.Time { return now }
-	c.Put(c.Ticket(), "a", []byte("0123456789"), "t")
+	c.Put(c.Ticket(), "a", pg([]byte("0123456789")), "t")
 	now = now.Add(10 * time.Second)
 	if _, ok := c.Get("a"); ok {
 		t.Fatal("served a page at its TTL")
 	}
-	if c.Put(c.Ticket(), "big", make([]byte, 11), "t") {
+	if c.Put(c.Ticket(), "big", pg(make([]byte, 11)), "t") {
 		t.Fatal("stored a page over a quarter of the budget")
 	}
 	for i := range 5 {
-		c.Put(c.Ticket(), fmt.Sprint(i), []byte("0123456789"), "t")
+		c.Put(c.Ticket(), fmt.Sprint(i), pg([]byte("0123456789")), "t")
 		if i == 1 {
 			c.Get("0") // 0 is now used more recently than 1
 		}
@@ -97,10 +97,10 @@ func TestCacheBoundsItsInvalidationHistory(t *testing.T) {
 	if len(c.tagSeq) > maxTagSeqs {
 		t.Fatalf("history grew to %d", len(c.tagSeq))
 	}
-	if c.Put(before, "k", []byte("x"), PostTag(5)) {
+	if c.Put(before, "k", pg([]byte("x")), PostTag(5)) {
 		t.Fatal("a ticket from before the history was dropped was accepted")
 	}
-	if !c.Put(c.Ticket(), "k", []byte("x"), PostTag(5)) {
+	if !c.Put(c.Ticket(), "k", pg([]byte("x")), PostTag(5)) {
 		t.Fatal("a new ticket was refused")
 	}
 }
@@ -144,3 +144,5 @@ func (c *recordingChannel) Listen(ctx context.Context, _ func(string), _ func())
 	<-ctx.Done()
 	return nil
 }
+
+func pg(body []byte) Page { return Page{Body: body} }

@@ -65,8 +65,8 @@ func TestRelayInvalidatesOtherInstances(t *testing.T) {
 	a, b := startInstance(t, ctx, stA), startInstance(t, ctx, stB)
 	time.Sleep(200 * time.Millisecond) // both listening
 
-	b.cache.Put(b.cache.Ticket(), "/@harbor/one", []byte("page"), pagecache.PostTag(1))
-	b.cache.Put(b.cache.Ticket(), "/@harbor/two", []byte("page"), pagecache.PostTag(2))
+	b.cache.Put(b.cache.Ticket(), "/@harbor/one", pg([]byte("page")), pagecache.PostTag(1))
+	b.cache.Put(b.cache.Ticket(), "/@harbor/two", pg([]byte("page")), pagecache.PostTag(2))
 	a.relay.Invalidate(pagecache.PostTag(1))
 	waitGone(t, b.cache, "/@harbor/one", "invalidated on A")
 	if _, ok := b.cache.Get("/@harbor/two"); !ok {
@@ -76,7 +76,7 @@ func TestRelayInvalidatesOtherInstances(t *testing.T) {
 	waitGone(t, b.cache, "/@harbor/two", "everything invalidated on A")
 
 	// Cut B's listening connection, as a restart of the database would.
-	b.cache.Put(b.cache.Ticket(), "/@harbor/three", []byte("page"), pagecache.PostTag(3))
+	b.cache.Put(b.cache.Ticket(), "/@harbor/three", pg([]byte("page")), pagecache.PostTag(3))
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestRelayInvalidatesOtherInstances(t *testing.T) {
 	}
 	waitGone(t, b.cache, "/@harbor/three", "after B's listening connection was cut")
 	// And B hears again.
-	b.cache.Put(b.cache.Ticket(), "/@harbor/four", []byte("page"), pagecache.PostTag(4))
+	b.cache.Put(b.cache.Ticket(), "/@harbor/four", pg([]byte("page")), pagecache.PostTag(4))
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		a.relay.Invalidate(pagecache.PostTag(4))

@@ -68,8 +68,8 @@ func testWatch(t *testing.T, raw news.Store) {
 	// the pages named dropped.
 	put := func() {
 		tk := cache.Ticket()
-		cache.Put(tk, "p1", []byte("1"), pagecache.PostTag(p1.ID), pagecache.AccountTag(author.ID))
-		cache.Put(tk, "p2", []byte("2"), pagecache.PostTag(p2.ID), pagecache.AccountTag(author.ID))
+		cache.Put(tk, "p1", pg([]byte("1")), pagecache.PostTag(p1.ID), pagecache.AccountTag(author.ID))
+		cache.Put(tk, "p2", pg([]byte("2")), pagecache.PostTag(p2.ID), pagecache.AccountTag(author.ID))
 	}
 	check := func(what string, write func() error, gone ...string) {
 		t.Helper()
@@ -120,3 +120,5 @@ func testWatch(t *testing.T, raw news.Store) {
 		return err
 	})
 }
+
+func pg(body []byte) pagecache.Page { return pagecache.Page{Body: body} }

@@ -17,9 +17,9 @@ type cachedPage struct {
 
 // fromCache serves r from the page cache when it can. A page is shared
 // only by readers who carry no cookie at all: such a reader is not signed
-// in, has no guest id (no likes of their own, no comment of theirs waiting
-// for moderation) and has no view to count, so every such reader is shown
-// the same bytes. It reports whether it served the page; otherwise the
+// in and has no guest id (no likes of their own, no comment of theirs
+// waiting for moderation), so every such reader is shown the same bytes.
+// Their view still counts (viewReader). It reports whether it served the page; otherwise the
 // returned cachedPage (nil when r may not share a page) is given to
 // storeCached with the rendered page.
 func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage, bool) {
@@ -30,8 +30,11 @@ func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage,
 	// The ticket comes before the lookup, so that a page rendered after a
 	// miss is refused if a write lands in between.
 	ticket := s.pagesCache.Ticket()
-	if body, ok := s.pagesCache.Get(key); ok {
-		s.writePage(w, r, http.StatusOK, body)
+	if page, ok := s.pagesCache.Get(key); ok {
+		if s.engagement != nil {
+			s.engagement.View(s.viewReader(r), page.PostID)
+		}
+		s.writePage(w, r, http.StatusOK, page.Body)
 		return nil, true
 	}
 	return &cachedPage{key: key, ticket: ticket}, false
@@ -44,7 +47,7 @@ func (s *server) renderCached(w http.ResponseWriter, r *http.Request, c *cachedP
 	if err != nil {
 		return err
 	}
-	s.pagesCache.Put(c.ticket, c.key, body, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
+	s.pagesCache.Put(c.ticket, c.key, pagecache.Page{Body: body, PostID: p.ID}, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
 	s.writePage(w, r, http.StatusOK, body)
 	return nil
 }

@@ -34,7 +34,8 @@ func newCachedEnv(t *testing.T) (*env, *pagecache.Cache) {
 	cache := pagecache.New(8<<20, time.Hour)
 	st := pagecache.Watch(raw, cache)
 	e := &env{t: t, clock: &clock{t: time.Now()}, accounts: accounts.New(st, nil), posts: publishing.New(st, nil), comments: discussion.New(st, nil)}
-	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Engagement: engagement.New(st, nil),
+	e.engagement = engagement.New(st, nil)
+	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Engagement: e.engagement,
 		Log: slog.New(slog.DiscardHandler), Pages: cache})
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,32 @@ func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
 	}
 	if s := cache.Stats(); s.Stores != 1 || s.Hits != 1 {
 		t.Fatalf("after two anonymous reads: %+v, want one page stored and one hit", s)
+	}
+	// Both reads were one reader's (same address, same browser): one view,
+	// counted although the second came from the cache.
+	views := func() int64 {
+		t.Helper()
+		if _, err := e.engagement.Views.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		st, err := e.engagement.Stats(context.Background(), post.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Views
+	}
+	if n := views(); n != 1 {
+		t.Fatalf("%d views after one reader without cookies read twice, want 1", n)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	req.Header.Set("User-Agent", "another browser")
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		res.Body.Close()
+	}
+	if n := views(); n != 2 {
+		t.Fatalf("%d views after a second reader without cookies, want 2", n)
 	}
 
 	guest := e.browser()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/sqlite"
@@ -50,6 +51,8 @@ type env struct {
 	posts    *publishing.Service
 	comments *discussion.Service
 	srv      *httptest.Server
+
+	engagement *engagement.Service // set by the envs that have one
 }
 
 func newEnv(t *testing.T) *env {

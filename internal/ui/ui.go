@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -71,6 +72,7 @@ type server struct {
 	notify     *notify.Service
 	baseURL    string
 	pagesCache *pagecache.Cache
+	viewKey    [32]byte // keys the pseudonyms of readers without cookies (viewReader)
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -87,6 +89,7 @@ func New(d Deps) (http.Handler, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	rand.Read(s.viewKey[:])
 	if s.siteName == "" {
 		s.siteName = "Headline"
 	}
