@@ -17,11 +17,11 @@ import (
 
 // benchFlags are the options of `headline bench`.
 type benchFlags struct {
-	url, serveData, scenario, mix, mode, format, out string
-	serveDemo, sequential                            bool
-	pid, concurrency                                 int
-	requests                                         int64
-	duration, warmup, timeout                        time.Duration
+	url, serveData, scenario, mix, mode, format, out, tokens string
+	serveDemo, sequential                                    bool
+	pid, concurrency                                         int
+	requests                                                 int64
+	duration, warmup, timeout                                time.Duration
 }
 
 const benchUsage = `Usage: headline bench (--url http://127.0.0.1:PORT | --serve-data DIR) [flags]
@@ -34,7 +34,7 @@ scenario) add real comments to the site: use a copy of real data.
 
 Scenarios (--scenario takes a preset or one of these; --mix name=weight,...):
 %s
-Presets: read, write, mixed, static. Every flag has a HEADLINE_BENCH_*
+Presets: read, write, mixed, social, static. Every flag has a HEADLINE_BENCH_*
 environment variable (--serve-data is HEADLINE_BENCH_SERVE_DATA).
 
 Flags:
@@ -56,6 +56,7 @@ func (f *benchFlags) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout of one request (counted as an error)")
 	fs.StringVar(&f.format, "format", "markdown", "markdown, json or text")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&f.tokens, "token", "", "API `TOKENS` of signed-in readers (headline token create), comma-separated, for timeline, like, follow and a personal headlines feed")
 }
 
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -162,6 +163,9 @@ func (f *benchFlags) options(fs *flag.FlagSet) (loadtest.Options, error) {
 	}
 	if err != nil {
 		return o, err
+	}
+	if f.tokens != "" {
+		o.Tokens = strings.Split(f.tokens, ",")
 	}
 	if !slices.Contains(loadtest.Formats, f.format) {
 		return o, fmt.Errorf("--format %q: want %s", f.format, strings.Join(loadtest.Formats, ", "))

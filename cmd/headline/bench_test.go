@@ -197,7 +197,8 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{},
 		{"--url", "http://127.0.0.1:1", "--serve-data", "x"},
 		{"--url", "http://127.0.0.1:1", "--sequential", "--concurrency", "4"},
-		{"--url", "http://127.0.0.1:1", "--mix", "article=1,timeline=1"},
+		{"--url", "http://127.0.0.1:1", "--mix", "article=1,timeline=1"}, // timeline without --token
+		{"--url", "http://127.0.0.1:1", "--scenario", "social"},
 		{"--url", "http://127.0.0.1:1", "--scenario", "everything"},
 		{"--url", "http://127.0.0.1:1", "--duration", "11m"},
 		{"--url", "http://127.0.0.1:1", "--requests", "0"},
@@ -274,6 +275,39 @@ func TestBenchSpreadsOverInstances(t *testing.T) {
 		_, metrics := get(t, s.URL+"/metrics")
 		if !regexp.MustCompile(`headline_http_requests_total\{[^}]*route="GET /api/v1/posts/\{id\}"[^}]*\} [1-9]`).MatchString(metrics) {
 			t.Errorf("instance %s served no API post requests", name)
+		}
+	}
+}
+
+// TestBenchSocialScenarios runs the signed-in readers' scenarios against a
+// real site with two readers' tokens: timeline and headlines pages by
+// cursor, likes and follows each taken back on the client's next turn.
+func TestBenchSocialScenarios(t *testing.T) {
+	s := startSite(t, "--demo")
+	var tokens []string
+	for _, h := range []string{"benchreader1", "benchreader2"} {
+		s.cli(t, "correct horse battery\n", "account", "create", "--handle", h, "--name", h)
+		tokens = append(tokens, lastWord(s.cli(t, "", "token", "create", "--handle", h)))
+	}
+	rep, _ := bench(t, context.Background(), "--url", s.URL, "--duration", "2s", "--warmup", "0s", "--concurrency", "4",
+		"--scenario", "social", "--token", strings.Join(tokens, ","), "--format", "json")
+	seen := map[string]bool{}
+	for _, sr := range rep.Scenarios {
+		seen[sr.Name] = true
+		if sr.Requests == 0 || sr.Errors != 0 {
+			t.Errorf("%s: %d requests, %d errors %v", sr.Name, sr.Requests, sr.Errors, sr.ErrorSamples)
+		}
+	}
+	for _, want := range []string{"timeline", "headlines", "like", "follow", "static"} {
+		if !seen[want] {
+			t.Errorf("scenario %s did not run", want)
+		}
+	}
+	// Each client leaves at most one like and one follow standing.
+	for _, tok := range tokens {
+		_, me := apiDo(t, "GET", s.URL+"/api/v1/me", tok, nil)
+		if n, ok := me["following_count"].(float64); !ok || n > 2 {
+			t.Errorf("a reader of 2 clients still follows %v accounts after the run", n)
 		}
 	}
 }

@@ -43,7 +43,10 @@ type Options struct {
 	Target *url.URL
 	// Also are other instances of the same site (from CheckTarget): the
 	// clients are spread over Target and these, each keeping to one.
-	Also        []*url.URL
+	Also []*url.URL
+	// Tokens are API tokens of signed-in readers, for the scenarios that
+	// act as one; the clients take them in turn.
+	Tokens      []string
 	Mix         []Weighted
 	MixName     string // the --scenario preset, or "custom"
 	Mode        Mode
@@ -71,6 +74,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("--warmup %s: want 0 to %s", o.Warmup, MaxWarmup)
 	case o.MaxRequests < 1 || o.MaxRequests > MaxRequests:
 		return fmt.Errorf("--requests %d: want 1 to %d", o.MaxRequests, MaxRequests)
+	case len(o.Tokens) == 0 && needsToken(o.Mix) != "":
+		return fmt.Errorf("--token: the %s scenario acts as a signed-in reader; give API tokens (headline token create --handle H), comma-separated", needsToken(o.Mix))
 	case o.Concurrency < 1 || o.Concurrency > MaxConcurrency:
 		return fmt.Errorf("--concurrency %d: want 1 to %d", o.Concurrency, MaxConcurrency)
 	case o.Timeout <= 0:
@@ -172,7 +177,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 	for i := range opts.Concurrency {
-		r.workers = append(r.workers, newWorker(i+1, r.env))
+		w := newWorker(i+1, r.env)
+		if len(opts.Tokens) > 0 {
+			w.token = opts.Tokens[i%len(opts.Tokens)]
+		}
+		r.workers = append(r.workers, w)
 	}
 	for _, m := range opts.Mix {
 		r.stats[m.Scenario] = &stats{hist: NewHistogram()}
@@ -252,6 +261,7 @@ func (r *run) phase(ctx context.Context, mix []Weighted, d time.Duration, max in
 func (r *run) loop(ctx context.Context, w *Worker, mix []Weighted, total int, budget *atomic.Int64, warm bool) {
 	for ctx.Err() == nil && time.Now().Before(w.deadline) && budget.Add(-1) >= 0 {
 		sc := pick(w, mix, total)
+		w.scenario = sc
 		start := time.Now()
 		res := sc.Run(ctx, w)
 		lat := time.Since(start)
@@ -283,4 +293,14 @@ func (r *run) progress(format string, args ...any) {
 	if r.opts.Progress != nil {
 		fmt.Fprintf(r.opts.Progress, format+"\n", args...)
 	}
+}
+
+// needsToken names the first scenario of mix that needs a token, or "".
+func needsToken(mix []Weighted) string {
+	for _, m := range mix {
+		if m.Scenario.Token == TokenRequired {
+			return m.Scenario.Name
+		}
+	}
+	return ""
 }

@@ -19,7 +19,18 @@ type Scenario struct {
 	Name  string
 	About string
 	Run   func(ctx context.Context, w *Worker) Result
+	Token TokenUse
 }
+
+// TokenUse says whether a scenario's requests carry the worker's bearer
+// token (Options.Tokens).
+type TokenUse int
+
+const (
+	NoToken       TokenUse = iota
+	TokenIfGiven           // signed in when the run has tokens, a guest otherwise
+	TokenRequired          // a run without tokens refuses the scenario
+)
 
 // Result is what one operation did. Err is a failure to report (transport
 // error, a status outside 2xx/3xx, an unreadable answer); errCutOff marks
@@ -44,15 +55,8 @@ const (
 // scenarios is the registry. StaticName is the baseline: a file served from
 // memory through the same middleware, so its rate is what this machine,
 // network stack and HTTP server do with no product work at all.
-//
-// Not in the product yet — add each as a function below and a line here,
-// and give it a weight in the presets, when it lands:
-//   - "timeline":  GET /api/v1/feed/following?cursor= (needs a bearer token:
-//     add a --token flag and set Authorization in Worker.do)
-//   - "headlines": GET /api/v1/feed/headlines?cursor=
-//   - "like":      POST then DELETE /api/v1/posts/{id}/like (token)
-//   - "follow":    POST then DELETE /api/v1/accounts/{handle}/follow (token)
-var scenarios = []*Scenario{
+// The signed-in readers' scenarios are in social.go.
+var scenarios = append([]*Scenario{
 	{Name: StaticName, About: "GET /static/baseline.html, a 15 KB static article page: the same-run baseline", Run: opStatic},
 	{Name: "home", About: "GET / — the home page HTML", Run: opHome},
 	{Name: "article", About: "GET /@handle/slug of a random post — the article page HTML with its comments", Run: opArticle},
@@ -61,7 +65,7 @@ var scenarios = []*Scenario{
 	{Name: "comments", About: "GET /api/v1/posts/{id}/comments?limit=50&cursor=…, each client walking one page deeper per request", Run: opCommentsPage},
 	{Name: "thread", About: fmt.Sprintf("one operation = every comment of the post with the most comments, in cursor pages of %d", threadPage), Run: opThread},
 	{Name: "comment", About: "POST /api/v1/posts/{id}/comments as a guest (name, email, a new body each time): a durable write", Run: opGuestComment},
-}
+}, socialScenarios...)
 
 // StaticName is the name of the baseline scenario.
 const StaticName = "static"
@@ -73,6 +77,7 @@ var presets = map[string]string{
 	"write":  "comment=1,static=1",
 	"mixed":  "article=4,home=2,api-post=2,comments=2,thread=1,comment=1,static=1",
 	"static": "static=1",
+	"social": "timeline=2,headlines=2,like=1,follow=1,static=1",
 }
 
 // Weighted is a scenario with its share of the operations.

@@ -37,8 +37,17 @@ func TestPresets(t *testing.T) {
 			t.Errorf("preset %s lacks the static baseline", name)
 		}
 	}
-	if _, err := Preset("timeline"); err == nil {
-		t.Error("a scenario the product does not have yet was accepted")
+	if _, err := Preset("bookmarks"); err == nil {
+		t.Error("a scenario the product does not have was accepted")
+	}
+	for _, name := range []string{"timeline", "like", "follow", "social"} {
+		mix, _ := Preset(name)
+		if needsToken(mix) == "" {
+			t.Errorf("%s runs without a token", name)
+		}
+	}
+	if mix, _ := Preset("headlines"); needsToken(mix) != "" {
+		t.Error("headlines needs a token; guests read it too")
 	}
 	if d := Describe(); strings.Count(d, "\n") != len(scenarios) {
 		t.Errorf("Describe:\n%s", d)

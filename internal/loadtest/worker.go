@@ -61,6 +61,14 @@ type Worker struct {
 	walkPost   int64
 	walkCursor string
 	base       string // the instance this client talks to
+	token      string // bearer token of this client's reader; "" for none
+
+	// The social scenarios' state (social.go).
+	feedPath, feedCursor string
+	feedPages            int
+	liked                int64  // post to unlike on the next like turn
+	followed             string // handle to unfollow on the next follow turn
+	scenario             *Scenario
 }
 
 func newWorker(id int, e *env) *Worker {
@@ -101,6 +109,9 @@ func (w *Worker) do(ctx context.Context, method, path string, body []byte, into 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("User-Agent", "headline-bench")
+	if w.token != "" && w.scenario != nil && w.scenario.Token != NoToken {
+		req.Header.Set("Authorization", "Bearer "+w.token)
+	}
 	resp, err := w.env.client.Do(req)
 	if err != nil {
 		res.Err = fmt.Errorf("%s %s: %w", method, path, err)
