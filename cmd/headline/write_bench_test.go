@@ -35,11 +35,13 @@ func BenchmarkCommentWrites(b *testing.B) {
 		maxBatch int
 	}{{"grouped", 0}, {"ungrouped", 1}} {
 		b.Run(mode.name+"/parallel64", func(b *testing.B) {
-			base, postID := benchSite(b, mode.maxBatch)
+			base, postID, st := benchSite(b, mode.maxBatch)
+			before := st.CommitStats()
 			benchParallel(b, base, postID, 64)
+			reportBatches(b, before, st.CommitStats())
 		})
 		b.Run(mode.name+"/sequential", func(b *testing.B) {
-			base, postID := benchSite(b, mode.maxBatch)
+			base, postID, _ := benchSite(b, mode.maxBatch)
 			benchSequential(b, base, postID)
 		})
 	}
@@ -47,7 +49,7 @@ func BenchmarkCommentWrites(b *testing.B) {
 
 // benchSite serves newHandler over a fresh SQLite file and returns its URL
 // and a published post to comment on.
-func benchSite(b *testing.B, maxBatch int) (string, int64) {
+func benchSite(b *testing.B, maxBatch int) (string, int64, *sqlite.Store) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := sqlite.OpenWith(ctx, filepath.Join(b.TempDir(), "headline.db"), sqlite.Options{MaxBatch: maxBatch})
@@ -72,7 +74,15 @@ func benchSite(b *testing.B, maxBatch int) (string, int64) {
 	}
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
-	return srv.URL, p.ID
+	return srv.URL, p.ID, st
+}
+
+// reportBatches reports how many writes shared a transaction on average:
+// near 1, group commit found nothing to group.
+func reportBatches(b *testing.B, before, after sqlite.CommitStats) {
+	if tx := after.Transactions - before.Transactions; tx > 0 {
+		b.ReportMetric(float64(after.Writes-before.Writes)/float64(tx), "writes/tx")
+	}
 }
 
 // commentPoster posts guest comments over one keep-alive client.
