@@ -53,18 +53,7 @@ func kill9Rounds(t *testing.T, bin, db string) {
 	if db != "" {
 		dbArgs = []string{"--db", db}
 	}
-	cli := func(stdin string, args ...string) string {
-		cmd := exec.Command(bin, append(append(args, "--data", dir), dbArgs...)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("headline %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	cli("correct horse battery\n", "account", "create", "--handle", "desk", "--name", "Desk", "--role", "publisher")
-	fields := strings.Fields(cli("", "token", "create", "--handle", "desk"))
-	token := fields[len(fields)-1]
+	token := binaryPublisherToken(t, bin, dir, dbArgs)
 
 	srv := startBinary(t, bin, dir, dbArgs)
 	code, post := apiDo(t, "POST", srv.url+"/api/v1/posts", token, map[string]any{"title": "Kill nine", "body": "Durable."})
@@ -245,4 +234,21 @@ func listCommentIDs(t *testing.T, base string, postID int64) map[int64]bool {
 		}
 		cursor = next
 	}
+}
+
+// binaryPublisherToken makes the publisher account "desk" on the site in dir
+// (and dbArgs) with the binary's CLI, and returns an API token of it.
+func binaryPublisherToken(t *testing.T, bin, dir string, dbArgs []string) string {
+	t.Helper()
+	cli := func(stdin string, args ...string) string {
+		cmd := exec.Command(bin, append(append(args, "--data", dir), dbArgs...)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("headline %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	cli("correct horse battery\n", "account", "create", "--handle", "desk", "--name", "Desk", "--role", "publisher")
+	return lastWord(cli("", "token", "create", "--handle", "desk"))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -25,16 +24,7 @@ func TestPostgresRestartWhileServing(t *testing.T) {
 	bin := buildHeadline(t)
 	dir := t.TempDir()
 	dbArgs := []string{"--db", cluster.URL()}
-	cli := func(stdin string, args ...string) string {
-		out, err := runCLI(bin, stdin, append(append(args, "--data", dir), dbArgs...)...)
-		if err != nil {
-			t.Fatalf("headline %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
-	cli("correct horse battery\n", "account", "create", "--handle", "desk", "--name", "Desk", "--role", "publisher")
-	fields := strings.Fields(cli("", "token", "create", "--handle", "desk"))
-	token := fields[len(fields)-1]
+	token := binaryPublisherToken(t, bin, dir, dbArgs)
 	srv := startBinary(t, bin, dir, dbArgs)
 	code, post := apiDo(t, "POST", srv.url+"/api/v1/posts", token, map[string]any{"title": "Restart", "body": "The database goes away."})
 	if code != http.StatusCreated {
@@ -156,12 +146,4 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("timed out waiting for %s", what)
-}
-
-// runCLI runs the binary with stdin and returns what it printed.
-func runCLI(bin, stdin string, args ...string) (string, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
 }
