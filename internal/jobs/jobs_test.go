@@ -34,7 +34,7 @@ func each(t *testing.T, fn func(t *testing.T, d testDB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, postgresDB(t)) })
 }
 
-func sqliteDB(t *testing.T) testDB {
+func sqliteDB(t testing.TB) testDB {
 	path := filepath.Join(t.TempDir(), "headline.db")
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -50,7 +50,7 @@ func sqliteDB(t *testing.T) testDB {
 	return testDB{name: "sqlite", cfg: jobs.Config{SQLitePath: path}, db: db, ph: func(int) string { return "?" }}
 }
 
-func postgresDB(t *testing.T) testDB {
+func postgresDB(t testing.TB) testDB {
 	u := pgtest.Schema(t)
 	db, err := sql.Open("pgx", u)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/jobs"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/ranking"
@@ -45,6 +46,12 @@ type Deps struct {
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
+
+	// Jobs is the background job queue shown at /admin/jobs (nil: the page
+	// says none runs), and Capabilities what the machine offers the jobs
+	// (tools found or missing), listed on the same page.
+	Jobs         JobsOverview
+	Capabilities []jobs.Capability
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -65,6 +72,9 @@ type server struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	baseURL    string
+
+	jobs         JobsOverview
+	capabilities []jobs.Capability
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -77,7 +87,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
 		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
-		baseURL: strings.TrimRight(d.BaseURL, "/")}
+		baseURL: strings.TrimRight(d.BaseURL, "/"), jobs: d.Jobs, capabilities: d.Capabilities}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
