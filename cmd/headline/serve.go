@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/jobs"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
@@ -41,6 +43,12 @@ type services struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	worker     *notify.Worker
+
+	// jobs is the background job queue (nil in tests that build a handler
+	// without one); capabilities are what the machine offers the jobs,
+	// shown on /admin/jobs.
+	jobs         *jobs.Queue
+	capabilities []jobs.Capability
 }
 
 func newServices(st news.Store) services {
@@ -55,6 +63,26 @@ func newServices(st news.Store) services {
 		notify:     notify.New(st),
 		worker:     &notify.Worker{Store: st},
 	}
+}
+
+// openJobs opens the background job queue on the site's database: the
+// same SQLite file or the same PostgreSQL URL (and schema) as the store.
+func openJobs(ctx context.Context, cfg Config, log *slog.Logger) (*jobs.Queue, error) {
+	q, err := jobs.Open(ctx, jobsConfig(cfg, log))
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return q, nil
+}
+
+func jobsConfig(cfg Config, log *slog.Logger) jobs.Config {
+	jc := jobs.Config{Log: log}
+	if cfg.DatabaseURL != "" {
+		jc.PostgresURL = cfg.DatabaseURL
+	} else {
+		jc.SQLitePath = filepath.Join(cfg.DataDir, "headline.db")
+	}
+	return jc
 }
 
 // viewFlushInterval is how often buffered post views are written. A crash
@@ -73,7 +101,17 @@ func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait 
 	return wg.Wait
 }
 
+// serveOptions are what tests add to a server started through run.
+type serveOptions struct {
+	// registerJobs registers more job handlers before the queue starts.
+	registerJobs func(q *jobs.Queue) error
+}
+
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runServeWith(ctx, args, getenv, stdout, stderr, serveOptions{})
+}
+
+func runServeWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, opts serveOptions) error {
 	cfg := DefaultConfig()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	bindFlags(fs, &cfg, getenv, true)
@@ -97,6 +135,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	svc := newServices(st)
+	// The queue opens after the store (whose migrations made the file or
+	// checked the server) and closes before it: a running job may use it.
+	if svc.jobs, err = openJobs(ctx, cfg, log); err != nil {
+		return err
+	}
+	defer svc.jobs.Close()
+	if opts.registerJobs != nil {
+		if err := opts.registerJobs(svc.jobs); err != nil {
+			return err
+		}
+	}
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -115,6 +164,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	waitBackground := startBackground(bgCtx, svc, log)
 	defer func() { stopBackground(); waitBackground() }()
+	if err := svc.jobs.Start(bgCtx); err != nil {
+		return err
+	}
+	// Deferred after the background work, so it runs before it: once the
+	// HTTP server drained, running jobs get jobs.Config.StopTimeout to
+	// finish before they are cancelled and handed back to the queue.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		if err := svc.jobs.Stop(stopCtx); err != nil {
+			log.Warn("stop the job queue", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -153,10 +215,20 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	registerStoreMetrics(reg, st)
+	if svc.jobs != nil {
+		reg.MustRegister(svc.jobs)
+	}
 	metrics := httpx.NewMetrics(reg)
 
-	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL})
+	deps := ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
+		Capabilities: svc.capabilities}
+	if svc.jobs != nil {
+		// Set only when there is a queue: a nil *jobs.Queue in the
+		// interface would not read as "no queue".
+		deps.Jobs = svc.jobs
+	}
+	site, err := ui.New(deps)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
