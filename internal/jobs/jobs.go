@@ -166,31 +166,57 @@ func Migrate(ctx context.Context, cfg Config) error {
 	return q.Close()
 }
 
-// Handle registers fn as the handler of jobs of T's kind. It must be
+// Handle registers fn as the handler of jobs of T's kind, with the
+// default options. See HandleWith.
+func Handle[T Args](q *Queue, fn func(ctx context.Context, job *Job[T]) error) error {
+	return HandleWith(q, HandleOpts{}, fn)
+}
+
+// HandleOpts tune one kind's handler.
+type HandleOpts struct {
+	// Timeout bounds one attempt: fn's ctx is cancelled then and the
+	// attempt fails (0: one minute, River's default; negative: no limit).
+	// Long work such as transcoding a video sets its own, under an hour:
+	// River takes a job running longer than that for one whose instance
+	// died, and hands it to another.
+	Timeout time.Duration
+}
+
+// HandleWith registers fn as the handler of jobs of T's kind. It must be
 // called before Start, once per kind. An error returned by fn (or a panic)
 // fails the attempt: the job is retried after a backoff, and discarded with
 // its errors kept after its last attempt. fn's ctx is cancelled when the
-// queue stops hard; fn should return then, and the job is tried again.
+// queue stops hard or the attempt times out; fn should return then.
 //
 // River runs a job at least once: if an instance dies while running a job,
 // the job runs again after River's rescue delay (an hour). Handlers whose
 // effect must happen once make it idempotent (keyed writes).
-func Handle[T Args](q *Queue, fn func(ctx context.Context, job *Job[T]) error) error {
+func HandleWith[T Args](q *Queue, o HandleOpts, fn func(ctx context.Context, job *Job[T]) error) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.started {
 		return errors.New("jobs: Handle after Start")
 	}
-	err := river.AddWorkerSafely(q.workers, river.WorkFunc(func(ctx context.Context, j *river.Job[T]) error {
-		return fn(ctx, &Job[T]{ID: j.ID, Args: j.Args, Attempt: j.Attempt, MaxAttempts: j.MaxAttempts})
-	}))
-	if err != nil {
+	if err := river.AddWorkerSafely(q.workers, &worker[T]{fn: fn, timeout: o.Timeout}); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
 	var zero T
 	q.kinds = append(q.kinds, zero.Kind())
 	return nil
 }
+
+// worker is a River worker calling a handler.
+type worker[T Args] struct {
+	river.WorkerDefaults[T]
+	fn      func(ctx context.Context, job *Job[T]) error
+	timeout time.Duration
+}
+
+func (w *worker[T]) Work(ctx context.Context, j *river.Job[T]) error {
+	return w.fn(ctx, &Job[T]{ID: j.ID, Args: j.Args, Attempt: j.Attempt, MaxAttempts: j.MaxAttempts})
+}
+
+func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 // Start begins working jobs of the registered kinds until Stop. A queue
 // with no handlers only enqueues; Start is then a no-op.

@@ -416,3 +416,40 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("second Start: %v", err)
 	}
 }
+
+type slowArgs struct{}
+
+func (slowArgs) Kind() string { return "test_slow" }
+
+// TestTimeout: an attempt longer than its kind's Timeout has its context
+// cancelled and fails with that reason.
+func TestTimeout(t *testing.T) {
+	each(t, func(t *testing.T, d testDB) {
+		ctx := context.Background()
+		q := open(t, d.fast("timeout"))
+		if err := jobs.HandleWith(q, jobs.HandleOpts{Timeout: 100 * time.Millisecond}, func(ctx context.Context, j *jobs.Job[slowArgs]) error {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("transcode stopped: %w", ctx.Err())
+			case <-time.After(30 * time.Second):
+				return nil
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Enqueue(ctx, slowArgs{}, &jobs.EnqueueOpts{MaxAttempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 20*time.Second, "the slow job to be discarded", func() bool { return state(t, q, "test_slow", "discarded") == 1 })
+		o, err := q.Overview(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(o.Failures) != 1 || o.Failures[0].Error != "transcode stopped: context deadline exceeded" {
+			t.Errorf("failures: %+v", o.Failures)
+		}
+	})
+}
