@@ -65,12 +65,20 @@ func newServices(st news.Store) services {
 	}
 }
 
-// openJobs opens the background job queue on the site's database: the
-// same SQLite file or the same PostgreSQL URL (and schema) as the store.
-func openJobs(ctx context.Context, cfg Config, log *slog.Logger) (*jobs.Queue, error) {
+// openJobs opens the background job queue on the site's database (the
+// same SQLite file, or the same PostgreSQL URL and schema, as the store)
+// and registers the job handlers. The product has none yet (media
+// processing will be the first, registered here); register adds a test's.
+func openJobs(ctx context.Context, cfg Config, log *slog.Logger, register func(*jobs.Queue) error) (*jobs.Queue, error) {
 	q, err := jobs.Open(ctx, jobsConfig(cfg, log))
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	if register != nil {
+		if err := register(q); err != nil {
+			q.Close()
+			return nil, fmt.Errorf("job queue: %w", err)
+		}
 	}
 	return q, nil
 }
@@ -89,16 +97,35 @@ func jobsConfig(cfg Config, log *slog.Logger) jobs.Config {
 // loses at most this much of view counting (views are not accepted writes).
 const viewFlushInterval = 2 * time.Second
 
-// startBackground runs the view flusher and the notification worker until
-// ctx ends; the returned wait blocks until both stopped (the flusher
-// writes its last batch first).
-func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait func()) {
+// startBackground runs the view flusher, the notification worker and the
+// job queue until ctx ends; the returned wait blocks until all stopped (the
+// flusher writes its last batch first; running jobs get the queue's
+// StopTimeout to finish, then are cancelled and handed back to the queue).
+func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait func(), err error) {
+	// The queue first: it is the only part that can fail to start.
+	if svc.jobs != nil {
+		if err := svc.jobs.Start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var wg sync.WaitGroup
 	svc.worker.Log = log
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); svc.engagement.Views.Run(ctx, viewFlushInterval, log) }()
 	go func() { defer wg.Done(); svc.worker.Run(ctx) }()
-	return wg.Wait
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		if svc.jobs == nil {
+			return
+		}
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		if err := svc.jobs.Stop(stopCtx); err != nil {
+			log.Warn("stop the job queue", "err", err)
+		}
+	}()
+	return wg.Wait, nil
 }
 
 // serveOptions are what tests add to a server started through run.
@@ -137,15 +164,10 @@ func runServeWith(ctx context.Context, args []string, getenv func(string) string
 	svc := newServices(st)
 	// The queue opens after the store (whose migrations made the file or
 	// checked the server) and closes before it: a running job may use it.
-	if svc.jobs, err = openJobs(ctx, cfg, log); err != nil {
+	if svc.jobs, err = openJobs(ctx, cfg, log, opts.registerJobs); err != nil {
 		return err
 	}
 	defer svc.jobs.Close()
-	if opts.registerJobs != nil {
-		if err := opts.registerJobs(svc.jobs); err != nil {
-			return err
-		}
-	}
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -162,21 +184,12 @@ func runServeWith(ctx context.Context, args []string, getenv func(string) string
 	// The background work stops with the server: bgCtx ends after the
 	// requests in flight finished, so their views are in the last flush.
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	waitBackground := startBackground(bgCtx, svc, log)
-	defer func() { stopBackground(); waitBackground() }()
-	if err := svc.jobs.Start(bgCtx); err != nil {
+	waitBackground, err := startBackground(bgCtx, svc, log)
+	if err != nil {
+		stopBackground()
 		return err
 	}
-	// Deferred after the background work, so it runs before it: once the
-	// HTTP server drained, running jobs get jobs.Config.StopTimeout to
-	// finish before they are cancelled and handed back to the queue.
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-		defer cancel()
-		if err := svc.jobs.Stop(stopCtx); err != nil {
-			log.Warn("stop the job queue", "err", err)
-		}
-	}()
+	defer func() { stopBackground(); waitBackground() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
