@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -279,9 +280,12 @@ func TestExactlyOnce(t *testing.T) {
 		ctx := context.Background()
 		d.createEffects(t)
 		stopStore := busyStore(t, d)
+		logs := &capture{}
 		var qs []*jobs.Queue
 		for _, id := range []string{"alpha", "beta"} {
-			q := open(t, d.fast(id))
+			cfg := d.fast(id)
+			cfg.Log = slog.New(logs)
+			q := open(t, cfg)
 			if err := jobs.Handle(q, func(ctx context.Context, j *jobs.Job[effectArgs]) error {
 				time.Sleep(2 * time.Millisecond) // work long enough for both to take some
 				return d.record(ctx, j.Args.Key, id)
@@ -329,7 +333,36 @@ func TestExactlyOnce(t *testing.T) {
 				t.Error(err)
 			}
 		}
+		// River retries what fails inside it (a fetch, a completion) and
+		// only logs it: on SQLite a "database is locked" there would mean
+		// River's writes did not wait for the store's.
+		for _, r := range logs.records() {
+			t.Errorf("River logged: %s", r)
+		}
 	})
+}
+
+// capture is a slog.Handler keeping what River logged.
+type capture struct {
+	mu   sync.Mutex
+	recs []string
+}
+
+func (c *capture) Enabled(context.Context, slog.Level) bool { return true }
+func (c *capture) Handle(_ context.Context, r slog.Record) error {
+	line := r.Level.String() + " " + r.Message
+	r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+	c.mu.Lock()
+	c.recs = append(c.recs, line)
+	c.mu.Unlock()
+	return nil
+}
+func (c *capture) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *capture) WithGroup(string) slog.Handler      { return c }
+func (c *capture) records() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.recs...)
 }
 
 // TestStopReleasesRunningJob: Stop waits StopTimeout for a running job,
