@@ -170,6 +170,14 @@ func TestDurable(t *testing.T) {
 		if n := d.count(t, `SELECT count(*) FROM job_effects`); n != 0 {
 			t.Fatalf("%d effects before any queue ran", n)
 		}
+		if d.name == "postgres" {
+			// River's tables went into the test's own schema, the first
+			// of the URL's search_path, like the store's.
+			n := d.count(t, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('river_job', 'river_migration', 'river_leader')`)
+			if n != 3 {
+				t.Fatalf("%d of River's tables in the test's schema, want 3", n)
+			}
+		}
 
 		second := open(t, d.fast("second"))
 		if err := jobs.Handle(second, func(ctx context.Context, j *jobs.Job[effectArgs]) error {
