@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -491,6 +492,41 @@ func TestTimeout(t *testing.T) {
 		}
 		if len(o.Failures) != 1 || o.Failures[0].Error != "transcode stopped: context deadline exceeded" {
 			t.Errorf("failures: %+v", o.Failures)
+		}
+	})
+}
+
+// TestStopLetsRunningJobFinish: a job running when Stop is called and
+// done within StopTimeout finishes and is recorded completed.
+func TestStopLetsRunningJobFinish(t *testing.T) {
+	each(t, func(t *testing.T, d testDB) {
+		ctx := context.Background()
+		q := open(t, d.fast("graceful"))
+		started := make(chan struct{})
+		var finished atomic.Bool
+		if err := jobs.Handle(q, func(ctx context.Context, j *jobs.Job[flakyArgs]) error {
+			close(started)
+			time.Sleep(300 * time.Millisecond) // ignores ctx: Stop must wait, not cancel
+			finished.Store(true)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Enqueue(ctx, flakyArgs{Name: "short"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !finished.Load() {
+			t.Fatal("Stop returned before the running job finished")
+		}
+		if n := completed(t, q, "test_flaky"); n != 1 {
+			t.Errorf("%d completed after Stop, want 1: the finished job's completion was lost", n)
 		}
 	})
 }
