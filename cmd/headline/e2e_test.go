@@ -47,12 +47,18 @@ var listeningRe = regexp.MustCompile(`listening on (http://\S+)`)
 // and waits until /healthz answers. The server stops when the test ends.
 func startSite(t *testing.T, extra ...string) *site {
 	t.Helper()
+	return startSiteWith(t, serveOptions{}, extra...)
+}
+
+// startSiteWith is startSite with test additions to the server.
+func startSiteWith(t *testing.T, opts serveOptions, extra ...string) *site {
+	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--log-level", "warn"}, extra...)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, func(string) string { return "" }, nil, out, errOut) }()
+	go func() { done <- runServeWith(ctx, args[1:], func(string) string { return "" }, out, errOut, opts) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

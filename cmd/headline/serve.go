@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/jobs"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
@@ -43,6 +45,12 @@ type services struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	worker     *notify.Worker
+
+	// jobs is the background job queue (nil in tests that build a handler
+	// without one); capabilities are what the machine offers the jobs,
+	// shown on /admin/jobs.
+	jobs         *jobs.Queue
+	capabilities []jobs.Capability
 
 	pages *pagecache.Cache // nil: no page cache
 	relay *pagecache.Relay // nil: one instance (SQLite), nothing to tell
@@ -90,27 +98,84 @@ func newServices(st news.Store) services {
 	}
 }
 
+// openJobs opens the background job queue on the site's database (the
+// same SQLite file, or the same PostgreSQL URL and schema, as the store)
+// and registers the job handlers. The product has none yet (media
+// processing will be the first, registered here); register adds a test's.
+func openJobs(ctx context.Context, cfg Config, log *slog.Logger, register func(*jobs.Queue) error) (*jobs.Queue, error) {
+	q, err := jobs.Open(ctx, jobsConfig(cfg, log))
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	if register != nil {
+		if err := register(q); err != nil {
+			q.Close()
+			return nil, fmt.Errorf("job queue: %w", err)
+		}
+	}
+	return q, nil
+}
+
+func jobsConfig(cfg Config, log *slog.Logger) jobs.Config {
+	jc := jobs.Config{Log: log}
+	if cfg.DatabaseURL != "" {
+		jc.PostgresURL = cfg.DatabaseURL
+	} else {
+		jc.SQLitePath = filepath.Join(cfg.DataDir, "headline.db")
+	}
+	return jc
+}
+
 // viewFlushInterval is how often buffered post views are written. A crash
 // loses at most this much of view counting (views are not accepted writes).
 const viewFlushInterval = 2 * time.Second
 
-// startBackground runs the view flusher and the notification worker until
-// ctx ends; the returned wait blocks until both stopped (the flusher
-// writes its last batch first).
-func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait func()) {
+// startBackground runs the view flusher, the notification worker and the
+// job queue until ctx ends; the returned wait blocks until all stopped (the
+// flusher writes its last batch first; running jobs get the queue's
+// StopTimeout to finish, then are cancelled and handed back to the queue).
+func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait func(), err error) {
+	// The queue first: it is the only part that can fail to start.
+	if svc.jobs != nil {
+		if err := svc.jobs.Start(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var wg sync.WaitGroup
 	svc.worker.Log = log
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); svc.engagement.Views.Run(ctx, viewFlushInterval, log) }()
 	go func() { defer wg.Done(); svc.worker.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		if svc.jobs == nil {
+			return
+		}
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		if err := svc.jobs.Stop(stopCtx); err != nil {
+			log.Warn("stop the job queue", "err", err)
+		}
+	}()
 	if svc.relay != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); svc.relay.Run(ctx) }()
 	}
-	return wg.Wait
+	return wg.Wait, nil
+}
+
+// serveOptions are what tests add to a server started through run.
+type serveOptions struct {
+	// registerJobs registers more job handlers before the queue starts.
+	registerJobs func(q *jobs.Queue) error
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runServeWith(ctx, args, getenv, stdout, stderr, serveOptions{})
+}
+
+func runServeWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, opts serveOptions) error {
 	cfg := DefaultConfig()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	bindFlags(fs, &cfg, getenv, true)
@@ -137,6 +202,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// The queue opens after the store (whose migrations made the file or
+	// checked the server) and closes before it: a running job may use it.
+	if svc.jobs, err = openJobs(ctx, cfg, log, opts.registerJobs); err != nil {
+		return err
+	}
+	defer svc.jobs.Close()
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -153,7 +224,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The background work stops with the server: bgCtx ends after the
 	// requests in flight finished, so their views are in the last flush.
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	waitBackground := startBackground(bgCtx, svc, log)
+	waitBackground, err := startBackground(bgCtx, svc, log)
+	if err != nil {
+		stopBackground()
+		return err
+	}
 	defer func() { stopBackground(); waitBackground() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -196,11 +271,20 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	if svc.pages != nil {
 		registerPageCacheMetrics(reg, svc.pages)
 	}
+	if svc.jobs != nil {
+		reg.MustRegister(svc.jobs)
+	}
 	metrics := httpx.NewMetrics(reg)
 
-	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
+	deps := ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
 		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
-		Pages: svc.pages})
+		Capabilities: svc.capabilities, Pages: svc.pages}
+	if svc.jobs != nil {
+		// Set only when there is a queue: a nil *jobs.Queue in the
+		// interface would not read as "no queue".
+		deps.Jobs = svc.jobs
+	}
+	site, err := ui.New(deps)
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/jobs"
 )
 
 func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -57,6 +59,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	// The job queue's tables (River's own migrations) live in the same
+	// database.
+	if err := jobs.Migrate(ctx, jobsConfig(cfg, slog.New(slog.NewTextHandler(stderr, nil)))); err != nil {
+		st.Close()
+		return fmt.Errorf("job queue: %w", err)
 	}
 	fmt.Fprintln(stdout, "Database is up to date.")
 	return st.Close()

@@ -63,6 +63,7 @@ func (s *server) routes() http.Handler {
 	// Administration: admins only.
 	mux.Handle("GET /admin", h(s.adminForm))
 	mux.Handle("POST /admin/accounts", h(s.adminAccounts))
+	mux.Handle("GET /admin/jobs", h(s.adminJobs))
 
 	// Anything else is a 404 page rather than the mux's plain text.
 	mux.Handle("/", h(s.notFound))

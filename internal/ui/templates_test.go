@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/jobs"
 	"github.com/headline/headline/internal/news"
 )
 
@@ -56,6 +57,10 @@ func samplePages() map[string]page {
 		"timeline":      socialSample("timeline", card, author),
 		"notifications": socialSample("notifications", card, author),
 		"follows":       socialSample("follows", card, author),
+		"admin_jobs": &adminJobsPage{Running: true, Backend: "sqlite", States: jobs.States,
+			Kinds:        []jobKindRow{{Kind: "media", Counts: []int64{1, 2, 3, 4, 5, 6, 7, 8}}},
+			Failures:     []jobs.Failure{{ID: 9, Kind: "media", State: "retryable", Attempt: 2, MaxAttempts: 5, Error: "<b>x</b>", At: now, NextAt: now}},
+			Capabilities: []jobs.Capability{{Name: "ffmpeg", Note: "not found"}, {Name: "ffprobe", OK: true}}},
 	}
 }
 

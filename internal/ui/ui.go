@@ -17,6 +17,7 @@ import (
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/jobs"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
 	"github.com/headline/headline/internal/publishing"
@@ -51,6 +52,12 @@ type Deps struct {
 	// renders every page. The store under the services must be watched
 	// (pagecache.Watch) so that writes invalidate it.
 	Pages *pagecache.Cache
+
+	// Jobs is the background job queue shown at /admin/jobs (nil: the page
+	// says none runs), and Capabilities what the machine offers the jobs
+	// (tools found or missing), listed on the same page.
+	Jobs         JobsOverview
+	Capabilities []jobs.Capability
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -73,6 +80,9 @@ type server struct {
 	baseURL    string
 	pagesCache *pagecache.Cache
 	viewKey    [32]byte // keys the pseudonyms of readers without cookies (viewReader)
+
+	jobs         JobsOverview
+	capabilities []jobs.Capability
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -85,7 +95,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
 		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
-		baseURL: strings.TrimRight(d.BaseURL, "/"), pagesCache: d.Pages}
+		baseURL: strings.TrimRight(d.BaseURL, "/"), pagesCache: d.Pages, jobs: d.Jobs, capabilities: d.Capabilities}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
