@@ -16,6 +16,7 @@ import (
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/ranking"
@@ -42,6 +43,10 @@ type Deps struct {
 	Ranking    *ranking.Service
 	Engagement *engagement.Service
 	Notify     *notify.Service
+	// Moderation, when set, adds the guest form's anti-spam fields, shows
+	// writers their held comments, and serves /moderation; without it
+	// those routes answer 404.
+	Moderation *moderation.Service
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
@@ -64,6 +69,7 @@ type server struct {
 	ranking    *ranking.Service
 	engagement *engagement.Service
 	notify     *notify.Service
+	moderation *moderation.Service
 	baseURL    string
 }
 
@@ -76,7 +82,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
-		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
+		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify, moderation: d.Moderation,
 		baseURL: strings.TrimRight(d.BaseURL, "/")}
 	if s.log == nil {
 		s.log = slog.Default()
