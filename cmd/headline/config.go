@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/headline/headline/internal/news"
@@ -27,11 +28,14 @@ type Config struct {
 	SecureCookies bool   // set when the site is served over HTTPS
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
+	// RateLimits applies the site's per-minute limits on comments and
+	// likes; off only for load tests of a copy of a site.
+	RateLimits bool
 }
 
 // DefaultConfig returns the configuration a newcomer gets.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", RateLimits: true}
 }
 
 // Validate names the first bad field.
@@ -71,6 +75,8 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public URL of the site, e.g. https://news.example (HEADLINE_BASE_URL)")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
+		fs.BoolVar(&c.RateLimits, "rate-limits", env("RATE_LIMITS", strconv.FormatBool(c.RateLimits)) != "false",
+			"apply the moderation settings' rate limits; --rate-limits=false only for load tests (HEADLINE_RATE_LIMITS=false)")
 	}
 }
 

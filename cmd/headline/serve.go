@@ -20,6 +20,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
@@ -41,6 +42,9 @@ type services struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	worker     *notify.Worker
+	// moderation is set by runServe after any demo seeding (the demo's
+	// comments are the site's own, not for moderators to judge).
+	moderation *moderation.Service
 }
 
 func newServices(st news.Store) services {
@@ -106,6 +110,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		printDemo(stdout, res)
 	}
 
+	svc.moderation = moderation.New(st, nil, log)
+	svc.moderation.NoRateLimits = !cfg.RateLimits
+	svc.comments.WithModeration(svc.moderation)
+
 	handler, err := newHandler(cfg, st, svc, log)
 	if err != nil {
 		return err
@@ -156,13 +164,14 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	metrics := httpx.NewMetrics(reg)
 
 	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL})
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
+		Moderation: svc.moderation})
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify}))
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, Moderation: svc.moderation}))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
