@@ -103,6 +103,27 @@ func TestBrowserHeldCommentAndApproval(t *testing.T) {
 	if !strings.Contains(seen, "https://d.example/4") || !strings.Contains(seen, "1 Comment") {
 		t.Fatalf("after approval another browser sees:\n%s", seen)
 	}
+
+	// That reader reports it, without the page reloading (app.js), and
+	// the report reaches the moderator's queue.
+	if err := chromedp.Do(other,
+		chromedp.Evaluate[chromedp.Void](`window.__noReload = "still here"`),
+		chromedp.Click(chromedp.CSS(`#comments details.report summary`)),
+		chromedp.SetValue(chromedp.CSS(`#comments .report-form select[name="reason"]`), "spam"),
+		chromedp.Click(chromedp.CSS(`#comments .report-form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#comments .report-done`)),
+	); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	if marker, err := chromedp.Run(other, chromedp.Evaluate[string](`window.__noReload || ""`)); err != nil || marker != "still here" {
+		t.Errorf("the page was reloaded to report (%q, %v)", marker, err)
+	}
+	if err := chromedp.Do(mod, chromedp.Navigate(s.URL+"/moderation?status=reported"), chromedp.WaitVisible(chromedp.CSS(`.queue-item .reports`))); err != nil {
+		t.Fatalf("reported queue: %v", err)
+	}
+	if reports, _ := chromedp.Run(mod, chromedp.Text(chromedp.CSS(`.queue-item .reports`))); strings.TrimSpace(reports) != "1 report" {
+		t.Errorf("reported queue says %q, want 1 report", reports)
+	}
 }
 
 // TestRateLimitOverHTTP posts comments from one IP faster than the site's
