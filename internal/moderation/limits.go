@@ -76,7 +76,7 @@ func tooMany(act Action, wait time.Duration) error {
 	}
 	what := "posting comments"
 	if act == ActLike {
-		what = "liking comments"
+		what = "liking"
 	}
 	unit := "seconds"
 	if secs == 1 {

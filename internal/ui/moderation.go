@@ -29,6 +29,15 @@ func (s *server) fillModeration(r *http.Request, page *articlePage, vc viewCtx) 
 	return nil
 }
 
+// limitLike applies the like rate limits (per reader and per IP) to a
+// like of a post; comment likes are limited by the discussion service.
+func (s *server) limitLike(r *http.Request, reader news.Reader) error {
+	if s.moderation == nil {
+		return nil
+	}
+	return s.moderation.Limit(r.Context(), moderation.ActLike, httpx.ClientIP(r), reader.Key())
+}
+
 // queuePage is the moderation queue: a page of one queue, with a check
 // box per comment and one set of action buttons.
 type queuePage struct {

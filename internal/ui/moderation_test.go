@@ -15,6 +15,7 @@ import (
 
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/publishing"
@@ -36,7 +37,7 @@ func newModeratedEnv(t *testing.T) (*env, *moderation.Service) {
 	e := &env{t: t, clock: clk, accounts: accounts.New(st, clk.Now), posts: publishing.New(st, clk.Now),
 		comments: discussion.New(st, clk.Now).WithModeration(mod)}
 	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Now: clk.Now,
-		Log: slog.New(slog.DiscardHandler), Moderation: mod})
+		Log: slog.New(slog.DiscardHandler), Moderation: mod, Engagement: engagement.New(st, clk.Now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,5 +215,34 @@ func TestReportAndSettingsPages(t *testing.T) {
 	wantStatus(t, a.post("/moderation/settings", bad), http.StatusSeeOther)
 	if s := a.get("/moderation/settings"); !strings.Contains(s.body, "casino\nbingo") || !strings.Contains(s.body, `name="max_links" type="number" value="1"`) {
 		t.Fatal("saved settings are not shown")
+	}
+}
+
+func TestLikeRateLimit(t *testing.T) {
+	e, mod := newModeratedEnv(t)
+	author := e.account("daily", "The Daily", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	post := e.publish(author, "Likes", "Body")
+	s, _, _ := mod.Settings(context.Background(), 0)
+	s.LikesPerMinute = 2
+	if err := mod.SaveSettings(context.Background(), admin, 0, s); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	like := func(v string) *resp {
+		return b.post(news.PostIDPath(post.ID)+"/like", url.Values{"like": {v}}, "Accept", "application/json")
+	}
+	wantStatus(t, like("1"), http.StatusOK)
+	wantStatus(t, like("0"), http.StatusOK)
+	r := like("1")
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if r.Header.Get("Retry-After") == "" || !strings.Contains(r.body, "You are liking too fast.") {
+		t.Fatalf("third like in a minute: Retry-After %q, body %s", r.Header.Get("Retry-After"), r.body)
+	}
+	// Without JavaScript: the error page, with the header too.
+	r = b.post(news.PostIDPath(post.ID)+"/like", url.Values{"like": {"1"}})
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 page without Retry-After")
 	}
 }
