@@ -194,6 +194,17 @@ func TestReportAndSettingsPages(t *testing.T) {
 	if r := reader2.get("/moderation"); r.StatusCode != http.StatusOK {
 		t.Fatalf("an author's queue: %d", r.StatusCode)
 	}
+	// A guest's email is for moderators: an author's queue does not show it.
+	if _, err := e.comments.Post(context.Background(), nil, discussion.Input{PostID: post.ID, Name: "Gil", Email: "gil-private@example.com",
+		Body: "https://a.example https://b.example https://c.example https://d.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := reader2.get("/moderation"); !contains(r.body, "Gil") || strings.Contains(r.body, "gil-private@example.com") {
+		t.Fatalf("an author's queue shows a guest's email, or not the comment:\n%s", text(r.body))
+	}
+	if r := m.get("/moderation"); !strings.Contains(r.body, "gil-private@example.com") {
+		t.Fatal("a moderator's queue lacks the guest's email")
+	}
 	r = reader2.post("/moderation", url.Values{"status": {"pending"}, "one": {"ban:" + strconv.FormatInt(c.ID, 10)}})
 	wantStatus(t, r, http.StatusForbidden)
 	if !contains(r.body, "Only moderators can ban commenters.") {
