@@ -191,35 +191,46 @@ func scanReviewed(row scanner) (*news.Comment, error) {
 	return c, nil
 }
 
-// ModerationQueue reads a queue newest first: the pending and spam queues
-// through the partial index comments_queue, the reported one through
-// comment_reviews_reported.
+// ModerationQueue reads a queue newest first.
 func (s *Store) ModerationQueue(ctx context.Context, f news.QueueFilter) ([]*news.Comment, error) {
-	var a args
-	var where []string
-	switch f.Queue {
-	case news.QueuePending, news.QueueSpam:
-		where = append(where, "c.status = '"+string(f.Queue)+"'")
-	case news.QueueReported:
-		where = append(where, "r.reports > 0", "c.status = 'published'")
-	default:
-		return nil, &news.Error{Code: news.Invalid, Message: "Choose the pending, spam or reported queue.",
-			Fields: map[string]string{"status": "must be pending, spam or reported"}}
+	q, a, err := queueQuery(f)
+	if err != nil {
+		return nil, err
 	}
-	if f.BeforeID > 0 {
-		where = append(where, "c.id < "+a.add(f.BeforeID))
-	}
-	if f.PostAuthorID != 0 {
-		where = append(where, "c.post_id IN (SELECT id FROM posts WHERE author_id = "+a.add(f.PostAuthorID)+")")
-	}
-	q := `SELECT ` + commentCols + reviewCols + reviewFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY c.id DESC LIMIT ` + a.add(limit(f.Limit, 50, maxPage))
 	rows, err := s.db().Query(ctx, q, a...)
 	if err != nil {
 		return nil, dbErr(err, "moderation queue", msgs{})
 	}
 	list, err := collect(rows, scanReviewed)
 	return list, dbErr(err, "moderation queue", msgs{})
+}
+
+// queueQuery builds ModerationQueue's query: the pending and spam queues
+// through the partial index comments_queue, the reported one from the
+// partial index comment_reviews_reported to the comments.
+func queueQuery(f news.QueueFilter) (string, args, error) {
+	var a args
+	var where []string
+	from, order := reviewFrom, "c.id"
+	switch f.Queue {
+	case news.QueuePending, news.QueueSpam:
+		where = append(where, "c.status = '"+string(f.Queue)+"'")
+	case news.QueueReported:
+		from, order = ` FROM comment_reviews r JOIN comments c ON c.id = r.comment_id LEFT JOIN accounts a ON a.id = c.account_id`, "r.comment_id"
+		where = append(where, "r.reports > 0", "c.status = 'published'")
+	default:
+		return "", nil, &news.Error{Code: news.Invalid, Message: "Choose the pending, spam or reported queue.",
+			Fields: map[string]string{"status": "must be pending, spam or reported"}}
+	}
+	if f.BeforeID > 0 {
+		where = append(where, order+" < "+a.add(f.BeforeID))
+	}
+	if f.PostAuthorID != 0 {
+		where = append(where, "c.post_id IN (SELECT id FROM posts WHERE author_id = "+a.add(f.PostAuthorID)+")")
+	}
+	q := `SELECT ` + commentCols + reviewCols + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` DESC LIMIT ` + a.add(limit(f.Limit, 50, maxPage))
+	return q, a, nil
 }
 
 // HeldComments reads a writer's held comments on one post.
