@@ -334,6 +334,9 @@ func approveComment(ctx context.Context, tx pgx.Tx, id int64, cur moderated, now
 	if _, err := tx.Exec(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = $1`, cur.postID); err != nil {
 		return err
 	}
+	if err := notifyApprovedReply(ctx, tx, id, now); err != nil {
+		return err
+	}
 	parent := cur.parent
 	for range news.MaxCommentDepth + 1 {
 		if parent == nil {
@@ -381,4 +384,35 @@ func takeDown(ctx context.Context, tx pgx.Tx, id int64, cur moderated, to news.C
 		return err
 	}
 	return removeEmptyPlaceholders(ctx, tx, cur.parent)
+}
+
+// notifyApprovedReply tells the parent's author of a reply approved after
+// the reply notifier passed it, as the SQLite store does. The notifier
+// reads the mark FOR UPDATE in its transaction; reading it here FOR SHARE
+// orders an approval and a notifier run, so a reply is told once.
+func notifyApprovedReply(ctx context.Context, tx pgx.Tx, id int64, now time.Time) error {
+	var mark int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM notify_marks WHERE name = 'replies' FOR SHARE`).Scan(&mark); err != nil {
+		return err
+	}
+	if id > mark {
+		return nil // the notifier has not reached it; it will tell
+	}
+	var r reply
+	err := tx.QueryRow(ctx, `SELECT c.post_id, coalesce(c.account_id, 0), c.author_name, coalesce(par.account_id, 0)
+		FROM comments c JOIN comments par ON par.id = c.parent_id WHERE c.id = $1`, id).
+		Scan(&r.post, &r.actor, &r.name, &r.recipient)
+	if err == pgx.ErrNoRows {
+		return nil // a top-level comment
+	} else if err != nil {
+		return err
+	}
+	r.id, r.status = id, string(news.CommentPublished)
+	if !r.notifies() {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO notifications
+		(account_id, kind, actor_id, actor_name, post_id, comment_id, created_at, updated_at)
+		VALUES ($1, 'reply', $2, $3, $4, $5, $6, $6)`, r.recipient, nullID(r.actor), r.name, r.post, id, now)
+	return err
 }

@@ -399,6 +399,9 @@ func approveComment(ctx context.Context, tx *sql.Tx, id int64, cur moderated, no
 	if _, err := tx.ExecContext(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?`, cur.postID); err != nil {
 		return err
 	}
+	if err := notifyApprovedReply(ctx, tx, id, now); err != nil {
+		return err
+	}
 	parent := cur.parent
 	for range news.MaxCommentDepth + 1 {
 		if !parent.Valid {
@@ -447,4 +450,30 @@ func takeDown(ctx context.Context, tx *sql.Tx, id int64, cur moderated, to news.
 		return err
 	}
 	return removeEmptyPlaceholders(ctx, tx, cur.parent, now)
+}
+
+// notifyApprovedReply tells the parent's author of a reply approved after
+// the reply notifier passed it (it skips held replies): the notification
+// EnqueueReplies would have written had the reply been published then.
+// A reply it has not reached yet is left to it, so nobody is told twice.
+func notifyApprovedReply(ctx context.Context, tx *sql.Tx, id, now int64) error {
+	var r reply
+	var mark int64
+	err := tx.QueryRowContext(ctx, `SELECT c.post_id, coalesce(c.account_id, 0), c.author_name, coalesce(par.account_id, 0),
+			(SELECT id FROM notify_marks WHERE name = 'replies')
+		FROM comments c JOIN comments par ON par.id = c.parent_id WHERE c.id = ?`, id).
+		Scan(&r.post, &r.actor, &r.name, &r.recipient, &mark)
+	if err == sql.ErrNoRows {
+		return nil // a top-level comment
+	} else if err != nil {
+		return err
+	}
+	r.id, r.status = id, string(news.CommentPublished)
+	if id > mark || !r.notifies() {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO notifications
+		(account_id, kind, actor_id, actor_name, post_id, comment_id, created_at, updated_at)
+		VALUES (?, 'reply', ?, ?, ?, ?, ?, ?)`, r.recipient, nullID(r.actor), r.name, r.post, id, now, now)
+	return err
 }

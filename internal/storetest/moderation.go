@@ -23,6 +23,7 @@ var moderationTests = []struct {
 	{"ModerationSettingsAndSecret", testModerationSettings},
 	{"ModerationWriterFactsAndBans", testWriterFactsAndBans},
 	{"ModerationRateCounters", testRateCounters},
+	{"ModerationApprovedReplyNotifies", testApprovedReplyNotifies},
 }
 
 func heldComment(t *testing.T, st news.Store, post *news.Post, parent *news.Comment, writer, body string) *news.Comment {
@@ -395,5 +396,55 @@ func testRateCounters(t *testing.T, st news.Store) {
 		if v != int64(i+1) {
 			t.Fatalf("concurrent counts = %v, want 1..%d each once", seen, n)
 		}
+	}
+}
+
+// testApprovedReplyNotifies: the reply notifier skips held replies, so
+// approving one it already passed tells the parent's author then; one it
+// has not reached yet is told by the notifier; either way once.
+func testApprovedReplyNotifies(t *testing.T, st news.Store) {
+	alice, bob := newAccount(t, st, "alice"), newAccount(t, st, "bob")
+	p := newPost(t, st, alice, "thread", news.PostPublished, base, nil)
+	top := &news.Comment{PostID: p.ID, AccountID: alice.ID, Body: "first", Status: news.CommentPublished}
+	must(t, "CreateComment", st.CreateComment(ctx(t), top))
+	held := func(body string) *news.Comment {
+		c := &news.Comment{PostID: p.ID, ParentID: top.ID, AccountID: bob.ID, Body: body, Status: news.CommentPending,
+			Review: &news.Review{Reasons: []string{"first comment"}, Writer: "a:" + fmt.Sprint(bob.ID)}}
+		must(t, "CreateComment held", st.CreateComment(ctx(t), c))
+		return c
+	}
+	enqueue := func() int {
+		n, err := st.EnqueueReplies(ctx(t), time.Now().Add(time.Second), 100)
+		must(t, "EnqueueReplies", err)
+		return n
+	}
+	replyNotes := func() []int64 {
+		notes, err := st.ListNotifications(ctx(t), alice.ID, 0, 10)
+		must(t, "ListNotifications", err)
+		var ids []int64
+		for _, n := range notes {
+			if n.Kind == news.NotifyReply {
+				ids = append(ids, n.CommentID)
+			}
+		}
+		return ids
+	}
+	passed := held("held, then passed by the notifier")
+	if n := enqueue(); n != 0 {
+		t.Fatalf("EnqueueReplies told %d about a held reply", n)
+	}
+	_, err := st.ModerateComment(ctx(t), passed.ID, news.ActApprove)
+	must(t, "approve", err)
+	if got := replyNotes(); !slices.Equal(got, []int64{passed.ID}) {
+		t.Fatalf("after approving a reply the notifier passed: reply notifications %v, want [%d]", got, passed.ID)
+	}
+	early := held("approved before the notifier ran")
+	_, err = st.ModerateComment(ctx(t), early.ID, news.ActApprove)
+	must(t, "approve", err)
+	if n := enqueue(); n != 1 {
+		t.Fatalf("EnqueueReplies after an early approval told %d, want 1", n)
+	}
+	if got := replyNotes(); len(got) != 2 || enqueue() != 0 {
+		t.Fatalf("reply notifications %v, want one for each approved reply", got)
 	}
 }
