@@ -144,3 +144,63 @@ func (s *server) reportComment(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"comment_id": id, "reported": true, "new": added})
 	return nil
 }
+
+// settingsTarget is the account named by ?account=HANDLE: 0 for the site.
+func (s *server) settingsTarget(r *http.Request) (int64, error) {
+	h := r.URL.Query().Get("account")
+	if h == "" {
+		return 0, nil
+	}
+	a, err := s.Accounts.ByHandle(r.Context(), h)
+	if err != nil {
+		return 0, err
+	}
+	return a.ID, nil
+}
+
+// settingsJSON is the settings document with whether it is an override.
+type settingsJSON struct {
+	moderation.Settings
+	Override bool `json:"override"`
+}
+
+// moderationSettings handles GET, PUT and DELETE
+// /api/v1/moderation/settings[?account=HANDLE] (admins): the site's
+// settings, or an official account's own; DELETE drops an override.
+func (s *server) moderationSettings(w http.ResponseWriter, r *http.Request) error {
+	if err := s.needModeration(); err != nil {
+		return err
+	}
+	viewer := httpx.Account(r.Context())
+	if viewer == nil {
+		return news.Errorf(news.Unauthorized, "Moderation settings need an admin's API token.")
+	}
+	if viewer.Role != news.RoleAdmin {
+		return news.Errorf(news.Forbidden, "Only admins can see and change the moderation settings.")
+	}
+	id, err := s.settingsTarget(r)
+	if err != nil {
+		return err
+	}
+	switch r.Method {
+	case http.MethodPut:
+		// A whole document: fields left out take their defaults. The
+		// "override" of a GET answer may be sent back and is ignored.
+		in := settingsJSON{Settings: moderation.Default()}
+		if err := httpx.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		err = s.Moderation.SaveSettings(r.Context(), viewer, id, in.Settings)
+	case http.MethodDelete:
+		err = s.Moderation.RemoveOverride(r.Context(), viewer, id)
+	}
+	if err != nil {
+		return err
+	}
+	set, over, err := s.Moderation.Settings(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, settingsJSON{Settings: set, Override: over})
+	return nil
+}

@@ -127,3 +127,50 @@ func TestFloodFromOneIPIs429(t *testing.T) {
 	e.clock.Advance(45 * time.Second)
 	e.must(http.StatusCreated, req{Method: "POST", Path: comments, Body: `{"name":"G","email":"later@example.org","body":"next minute"}`})
 }
+
+func TestModerationSettingsAPI(t *testing.T) {
+	e := newModeratedEnv(t)
+	admin := e.account("root", news.RoleAdmin, "root@example.org", "")
+	mod := e.account("mod", news.RoleModerator, "mod@example.org", "")
+	paper := e.account("paper", news.RolePublisher, publisherEmail, "Newspaper")
+	e.account("plain", news.RolePublisher, "plain@example.org", "")
+	path := "/api/v1/moderation/settings"
+	e.must(http.StatusUnauthorized, req{Method: "GET", Path: path})
+	e.must(http.StatusForbidden, req{Method: "GET", Path: path, Token: mod})
+	got := e.must(http.StatusOK, req{Method: "GET", Path: path, Token: admin})
+	if num(t, got, "comments_per_minute") != 5 || num(t, got, "max_links") != 3 || got["override"] != false {
+		t.Fatalf("default settings = %v", got)
+	}
+	// A GET answer sent back with changes is accepted.
+	got["blocked_words"] = []string{"Casino", "casino"}
+	got["hold_first_time"] = true
+	put := e.must(http.StatusOK, req{Method: "PUT", Path: path, Token: admin, Body: jsonBody(t, got)})
+	if ws, _ := put["blocked_words"].([]any); len(ws) != 1 || ws[0] != "casino" || put["hold_first_time"] != true {
+		t.Fatalf("PUT answer = %v, want the normalized blocklist", put)
+	}
+	bad := e.do(req{Method: "PUT", Path: path, Token: admin, Body: `{"max_links":-5,"blocked_ips":["nope"]}`})
+	if bad.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad settings: %d %s", bad.Status, bad.Body)
+	}
+	if f := obj(t, obj(t, bad.JSON(t), "error"), "fields"); f["max_links"] == nil || f["blocked_ips"] == nil {
+		t.Fatalf("bad settings fields = %v", f)
+	}
+	e.must(http.StatusBadRequest, req{Method: "PUT", Path: path, Token: admin, Body: `{"hold_everything":true}`})
+
+	e.must(http.StatusUnprocessableEntity, req{Method: "PUT", Path: path + "?account=plain", Token: admin, Body: `{"hold_all":true}`})
+	e.must(http.StatusNotFound, req{Method: "GET", Path: path + "?account=nobody", Token: admin})
+	over := e.must(http.StatusOK, req{Method: "PUT", Path: path + "?account=paper", Token: admin, Body: `{"hold_all":true}`})
+	if over["override"] != true || over["hold_all"] != true {
+		t.Fatalf("override = %v", over)
+	}
+	post := e.must(http.StatusCreated, req{Method: "POST", Path: "/api/v1/posts", Token: paper, Body: `{"title":"T","body":"B"}`})
+	comments := fmt.Sprintf("/api/v1/posts/%d/comments", num(t, post, "id"))
+	// The paper's own settings hold a guest's comment on its post; a
+	// moderator's is trusted.
+	e.must(http.StatusAccepted, req{Method: "POST", Path: comments, Body: `{"name":"G","email":"g@example.org","body":"held"}`})
+	e.must(http.StatusCreated, req{Method: "POST", Path: comments, Token: mod, Body: `{"body":"trusted"}`})
+	back := e.must(http.StatusOK, req{Method: "DELETE", Path: path + "?account=paper", Token: admin})
+	if back["override"] != false || back["hold_first_time"] != true {
+		t.Fatalf("after dropping the override = %v, want the site's", back)
+	}
+}

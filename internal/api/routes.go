@@ -56,4 +56,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/moderation/comments", s.moderationQueue)
 	s.handle("POST /api/v1/moderation/comments", s.moderateComments)
 	s.handle("POST /api/v1/comments/{id}/report", s.reportComment)
+	s.handle("GET /api/v1/moderation/settings", s.moderationSettings)
+	s.handle("PUT /api/v1/moderation/settings", s.moderationSettings)
+	s.handle("DELETE /api/v1/moderation/settings", s.moderationSettings)
 }
