@@ -30,15 +30,13 @@ const (
 // missingRef names, for each foreign key the store's writes can violate,
 // what the referenced row is: the violation means it does not exist.
 var missingRef = map[string]string{
-	"sessions_account_fk":        msgNoAccount,
-	"posts_author_fk":            msgNoAccount,
-	"comments_post_fk":           msgNoPost,
-	"comments_parent_fk":         msgNoComment,
-	"comments_account_fk":        msgNoAccount,
-	"comment_likes_comment_fk":   msgNoComment,
-	"comment_likes_account_fk":   msgNoAccount,
-	"comment_reviews_comment_fk": msgNoComment,
-	"comment_reports_comment_fk": msgNoComment,
+	"sessions_account_fk":      msgNoAccount,
+	"posts_author_fk":          msgNoAccount,
+	"comments_post_fk":         msgNoPost,
+	"comments_parent_fk":       msgNoComment,
+	"comments_account_fk":      msgNoAccount,
+	"comment_likes_comment_fk": msgNoComment,
+	"comment_likes_account_fk": msgNoAccount,
 }
 
 // dbErr is the one place driver errors become product errors:
