@@ -71,17 +71,17 @@ var limits = formLimits{Handle: news.MaxHandle, Name: news.MaxName, Email: news.
 
 func templateFuncs(static func(string) string) template.FuncMap {
 	return template.FuncMap{
-		"static":        static,
-		"limits":        func() formLimits { return limits },
-		"rfc3339":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"readable":      readableTime,
-		"plural":        plural,
-		"tagURL":        func(tag string) string { return "/t/" + tag },
-		"profile":       news.AccountPath,
-		"badge":         badge,
-		"notice":        notify.Text,
-		"reportReasons": func() any { return moderation.ReportReasons },
-		"field":         formField,
+		"static":   static,
+		"limits":   func() formLimits { return limits },
+		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"readable": readableTime,
+		"plural":   plural,
+		"tagURL":   func(tag string) string { return "/t/" + tag },
+		"profile":  news.AccountPath,
+		"badge":    badge,
+		"notice":   notify.Text,
+		"reasons":  func() any { return moderation.ReportReasons }, // of a report
+		"field":    formField,
 	}
 }
 
