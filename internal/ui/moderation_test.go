@@ -257,3 +257,28 @@ func TestLikeRateLimit(t *testing.T) {
 		t.Fatal("429 page without Retry-After")
 	}
 }
+
+func TestHeldAccountCommentShownToItsWriterOnly(t *testing.T) {
+	e, mod := newModeratedEnv(t)
+	author := e.account("daily", "The Daily", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	e.account("newbie", "New Reader", news.RoleReader)
+	e.account("other", "Other Reader", news.RoleReader)
+	post := e.publish(author, "First timers", "Body")
+	s, _, _ := mod.Settings(context.Background(), 0)
+	s.HoldFirstTime = true
+	if err := mod.SaveSettings(context.Background(), admin, 0, s); err != nil {
+		t.Fatal(err)
+	}
+	writer, other := e.browser(), e.browser()
+	writer.signIn("newbie")
+	other.signIn("other")
+	r := writer.post(news.PostIDPath(post.ID)+"/comments", url.Values{"body": {"My very first comment"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if page := writer.get(news.PostPath(post)); !contains(page.body, "Your comment is awaiting moderation.") || !contains(page.body, "My very first comment") {
+		t.Fatalf("the signed-in writer does not see their held comment:\n%s", text(page.body))
+	}
+	if page := other.get(news.PostPath(post)); contains(page.body, "My very first comment") {
+		t.Fatal("another account sees the held comment")
+	}
+}
