@@ -29,11 +29,14 @@ type Config struct {
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
 	PageCacheMB   int    // serve: memory for pages kept for readers without cookies; 0 turns it off
+	// RateLimits applies the site's per-minute limits on comments and
+	// likes; off only for load tests of a copy of a site.
+	RateLimits bool
 }
 
 // DefaultConfig returns the configuration a newcomer gets.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", PageCacheMB: 64}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", RateLimits: true, PageCacheMB: 64}
 }
 
 // Validate names the first bad field.
@@ -77,6 +80,8 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
 		fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "HEADLINE_PAGE_CACHE_MB", c.PageCacheMB), "memory in MB for article pages kept for readers without cookies; 0 turns the cache off (HEADLINE_PAGE_CACHE_MB)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
+		fs.BoolVar(&c.RateLimits, "rate-limits", env("RATE_LIMITS", strconv.FormatBool(c.RateLimits)) != "false",
+			"apply the moderation settings' rate limits; --rate-limits=false only for load tests (HEADLINE_RATE_LIMITS=false)")
 	}
 }
 

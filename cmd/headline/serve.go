@@ -22,6 +22,7 @@ import (
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/jobs"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
@@ -36,6 +37,8 @@ import (
 
 // services are the product services over one store.
 type services struct {
+	store news.Store // what the services write through (watched by the page cache)
+
 	accounts *accounts.Service
 	posts    *publishing.Service
 	comments *discussion.Service
@@ -54,6 +57,10 @@ type services struct {
 
 	pages *pagecache.Cache // nil: no page cache
 	relay *pagecache.Relay // nil: one instance (SQLite), nothing to tell
+
+	// moderation is set by runServe after any demo seeding (the demo's
+	// comments are the site's own, not for moderators to judge).
+	moderation *moderation.Service
 }
 
 // pageCacheTTL bounds how stale a cached page can be in what no write
@@ -86,6 +93,7 @@ func newCachedServices(ctx context.Context, st news.Store, mb int, log *slog.Log
 
 func newServices(st news.Store) services {
 	return services{
+		store:    st,
 		accounts: accounts.New(st, nil),
 		posts:    publishing.New(st, nil),
 		comments: discussion.New(st, nil),
@@ -217,6 +225,11 @@ func runServeWith(ctx context.Context, args []string, getenv func(string) string
 		printDemo(stdout, res)
 	}
 
+	// Through the services' store, so that moderating drops cached pages.
+	svc.moderation = moderation.New(svc.store, nil, log)
+	svc.moderation.NoRateLimits = !cfg.RateLimits
+	svc.comments.WithModeration(svc.moderation)
+
 	handler, err := newHandler(cfg, st, svc, log)
 	if err != nil {
 		return err
@@ -278,7 +291,7 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 
 	deps := ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
 		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
-		Capabilities: svc.capabilities, Pages: svc.pages}
+		Capabilities: svc.capabilities, Pages: svc.pages, Moderation: svc.moderation}
 	if svc.jobs != nil {
 		// Set only when there is a queue: a nil *jobs.Queue in the
 		// interface would not read as "no queue".
@@ -290,7 +303,7 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify}))
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, Moderation: svc.moderation}))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -20,6 +20,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
@@ -50,6 +51,9 @@ type Deps struct {
 	Ranking    *ranking.Service
 	Engagement *engagement.Service
 	Notify     *notify.Service
+	// Moderation serves the moderation queue and reports; without it
+	// their routes answer 404.
+	Moderation *moderation.Service
 }
 
 // server is the API: its dependencies and its routes.

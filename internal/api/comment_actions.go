@@ -27,7 +27,7 @@ func (s *server) likeComment(w http.ResponseWriter, r *http.Request) error {
 	if a == nil {
 		return news.Errorf(news.Unauthorized, "Liking needs an API token.")
 	}
-	l, err := s.Comments.Like(r.Context(), a, news.Reader{AccountID: a.ID}, id, r.Method == http.MethodPost)
+	l, err := s.Comments.LikeFrom(r.Context(), a, news.Reader{AccountID: a.ID}, httpx.ClientIP(r), id, r.Method == http.MethodPost)
 	if err != nil {
 		return err
 	}

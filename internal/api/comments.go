@@ -152,7 +152,7 @@ func (s *server) createComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := s.comment(r, c)
-	if dup {
+	if dup && c.Status == news.CommentPublished {
 		// The same comment sent again within seconds: the first one.
 		w.Header().Set("Location", out.URL)
 		httpx.WriteJSON(w, http.StatusOK, out)

@@ -6,6 +6,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/ranking"
 )
@@ -112,6 +113,11 @@ func (s *server) likePost(w http.ResponseWriter, r *http.Request) error {
 	viewer := httpx.Account(r.Context())
 	if viewer == nil {
 		return news.Errorf(news.Unauthorized, "Send an API token as Authorization: Bearer <token> to like posts.")
+	}
+	if s.Moderation != nil {
+		if err := s.Moderation.Limit(r.Context(), moderation.ActLike, httpx.ClientIP(r), news.Reader{AccountID: viewer.ID}.Key()); err != nil {
+			return err
+		}
 	}
 	change := s.Engagement.Like
 	if r.Method == http.MethodDelete {

@@ -50,4 +50,13 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/posts/{id}/share", s.sharePost)
 	s.handle("GET /api/v1/notifications", s.listNotifications)
 	s.handle("POST /api/v1/notifications/read", s.markNotificationsRead)
+
+	// Moderation: the queue for moderators and authors (the service says
+	// who sees what); reports need a token, since the API has no guest id.
+	s.handle("GET /api/v1/moderation/comments", s.moderationQueue)
+	s.handle("POST /api/v1/moderation/comments", s.moderateComments)
+	s.handle("POST /api/v1/comments/{id}/report", s.reportComment)
+	s.handle("GET /api/v1/moderation/settings", s.moderationSettings)
+	s.handle("PUT /api/v1/moderation/settings", s.moderationSettings)
+	s.handle("DELETE /api/v1/moderation/settings", s.moderationSettings)
 }

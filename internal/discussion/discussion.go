@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/render"
 )
@@ -22,6 +23,15 @@ type Store interface {
 type Service struct {
 	store Store
 	now   func() time.Time
+	// mod, when set, rate-limits writes, refuses banned writers and holds
+	// comments its rules flag; without it every comment is published.
+	mod *moderation.Service
+}
+
+// WithModeration makes every write go through m, and returns s.
+func (s *Service) WithModeration(m *moderation.Service) *Service {
+	s.mod = m
+	return s
 }
 
 // New returns a Service. now may be nil for time.Now.
@@ -43,6 +53,12 @@ type Input struct {
 	Website   string
 	IP        string
 	UserAgent string
+	// GuestID is the browser's anonymous guest id, if any: a held guest
+	// comment is shown to the browser that wrote it.
+	GuestID string
+	// Form carries the guest form's honeypot and signed time; nil for the
+	// API and for signed-in writers.
+	Form *moderation.Form
 }
 
 // Post checks and stores a comment by actor (nil for a guest). A repeat
@@ -63,6 +79,16 @@ func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*ne
 	post, err := s.visiblePost(ctx, actor, in.PostID)
 	if err != nil {
 		return nil, false, err
+	}
+	writer := moderation.WriterKey(actor, in.GuestID)
+	if s.mod != nil {
+		ids := []string{writer}
+		if email := strings.TrimSpace(in.Email); actor == nil && email != "" {
+			ids = append(ids, "e:"+email)
+		}
+		if err := s.mod.Limit(ctx, moderation.ActComment, in.IP, ids...); err != nil {
+			return nil, false, err
+		}
 	}
 	c := &news.Comment{PostID: post.ID, ParentID: in.ParentID, Body: strings.TrimRight(in.Body, " \t\r\n"),
 		Status: news.CommentPublished, IP: in.IP, UserAgent: truncate(in.UserAgent, 300)}
@@ -89,6 +115,15 @@ func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*ne
 		return dup, true, nil
 	} else if news.ErrorCode(err) != news.NotFound {
 		return nil, false, err
+	}
+	if s.mod != nil {
+		sub := moderation.Submission{Comment: c, Post: post, Writer: actor, WriterKey: writer}
+		if actor == nil {
+			sub.Form = in.Form
+		}
+		if err := s.mod.Decide(ctx, sub); err != nil {
+			return nil, false, err
+		}
 	}
 	c.BodyHTML = render.Comment(c.Body)
 	if err := s.store.CreateComment(ctx, c); err != nil {

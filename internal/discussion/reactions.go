@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/render"
 )
@@ -39,6 +40,17 @@ func (s *Service) Like(ctx context.Context, viewer *news.Account, r news.Reader,
 		return s.store.LikeComment(ctx, commentID, r)
 	}
 	return s.store.UnlikeComment(ctx, commentID, r)
+}
+
+// LikeFrom is Like, rate limited per reader and per IP when moderation
+// is on.
+func (s *Service) LikeFrom(ctx context.Context, viewer *news.Account, r news.Reader, ip string, commentID int64, on bool) (news.Like, error) {
+	if s.mod != nil && r.Key() != "" {
+		if err := s.mod.Limit(ctx, moderation.ActLike, ip, r.Key()); err != nil {
+			return news.Like{}, err
+		}
+	}
+	return s.Like(ctx, viewer, r, commentID, on)
 }
 
 func deletedConflict(what string) error {

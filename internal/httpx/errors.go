@@ -9,6 +9,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/headline/headline/internal/news"
 )
@@ -70,14 +72,25 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		code = news.Internal
 	}
 	status := Status(err)
-	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "60")
-	}
-	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+	SetRetryAfter(w, err)
+	if Status(err) == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		// The database is away; a restart takes seconds.
 		w.Header().Set("Retry-After", "5")
 	}
 	WriteJSON(w, status, ErrorBody{Error: ErrorDetail{Code: string(code), Message: news.ErrorMessage(err), Fields: news.ErrorFields(err)}})
+}
+
+// SetRetryAfter sets the Retry-After header of a rate-limit error: the
+// seconds its news.RetryAfter cause says, or 60 without one.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if Status(err) != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "" {
+		return
+	}
+	secs := 60
+	if wait, ok := news.RetryAfterOf(err); ok {
+		secs = max(1, int((wait+time.Second-1)/time.Second))
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
 }
 
 // WriteJSON writes v as JSON with the given status.

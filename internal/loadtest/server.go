@@ -30,7 +30,10 @@ var listeningRe = regexp.MustCompile(`listening on (http://\S+)`)
 // costs nothing per request) goes to logs; its standard output, which may
 // hold demo passwords, is read for the address and otherwise discarded.
 func StartServer(ctx context.Context, exe, dataDir string, demo bool, logs io.Writer) (*Server, error) {
-	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "warn"}
+	// One load client is one IP and a few identities posting far faster
+	// than a person: the site's rate limits would answer 429 to most of a
+	// run, so a bench server runs without them.
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "warn", "--rate-limits=false"}
 	if demo {
 		args = append(args, "--demo")
 	}

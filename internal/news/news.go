@@ -170,6 +170,9 @@ type Comment struct {
 	EditedAt  time.Time
 	DeletedAt time.Time
 	PinnedAt  time.Time
+	// Review is moderation's note (see moderation.go): set by the write
+	// path on a comment with reasons against it, and by queue reads.
+	Review *Review
 }
 
 // CommentSort is an order for a list of comments.

@@ -131,6 +131,16 @@ func (w *watched) commentChanged(ctx context.Context, id int64) {
 	w.inv.Invalidate(PostTag(c.PostID))
 }
 
+// ModerateComment approves, marks spam or trashes a comment: each changes
+// what its post's pages show (an approved comment appears, counts move).
+func (w *watched) ModerateComment(ctx context.Context, id int64, act news.ModerationAction) (*news.Comment, error) {
+	c, err := w.Store.ModerateComment(ctx, id, act)
+	if err == nil {
+		w.inv.Invalidate(PostTag(c.PostID))
+	}
+	return c, err
+}
+
 func (w *watched) Follow(ctx context.Context, followerID, followeeID int64) (bool, error) {
 	changed, err := w.Store.Follow(ctx, followerID, followeeID)
 	if err == nil && changed {

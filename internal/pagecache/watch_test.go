@@ -93,6 +93,10 @@ func testWatch(t *testing.T, raw news.Store) {
 	check("EditComment", func() error { _, err := st.EditComment(ctx, c.ID, "edited", "<p>edited</p>"); return err }, "p1")
 	check("PinComment", func() error { _, err := st.PinComment(ctx, c.ID, true, 3); return err }, "p1")
 	check("DeleteComment", func() error { return st.DeleteComment(ctx, c.ID) }, "p1")
+	held := &news.Comment{PostID: p1.ID, AuthorName: "G", Email: "h@example.com", Body: "held", BodyHTML: "held", Status: news.CommentPending}
+	must("held comment", raw.CreateComment(ctx, held))
+	check("ModerateComment approve", func() error { _, err := st.ModerateComment(ctx, held.ID, news.ActApprove); return err }, "p1")
+	check("ModerateComment spam", func() error { _, err := st.ModerateComment(ctx, held.ID, news.ActSpam); return err }, "p1")
 	check("LikePost", func() error { _, err := st.LikePost(ctx, p2.ID, r); return err }, "p2")
 	check("UnlikePost", func() error { _, err := st.UnlikePost(ctx, p2.ID, r); return err }, "p2")
 	check("AddShare", func() error { _, err := st.AddShare(ctx, p2.ID); return err }, "p2")

@@ -85,6 +85,10 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			n.id, c.PostID, nullID(c.ParentID), n.rootID, n.depth, n.path, nullID(c.AccountID), n.authorName,
 			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now)
+		if r := c.Review; r != nil {
+			b.Queue(`INSERT INTO comment_reviews (comment_id, score, reasons, writer, reports) VALUES ($1, $2, $3, $4, $5)`,
+				n.id, r.Score, strings.Join(r.Reasons, "\n"), r.Writer, r.Reports)
+		}
 		if c.Status == news.CommentPublished {
 			// Atomic increments: concurrent commenters queue on the row and
 			// each adds to the committed value.

@@ -32,7 +32,7 @@ import (
 
 // sourceSchema is the SQLite schema version this copy knows: the tables in
 // tables.go are those of internal/sqlite's migrations up to it.
-const sourceSchema = 3
+const sourceSchema = 4
 
 // DefaultBatch is the number of rows per batch when Options.Batch is 0.
 const DefaultBatch = 1000
@@ -109,6 +109,9 @@ func Copy(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 	if err := c.copyMarks(ctx); err != nil {
+		return res, err
+	}
+	if err := c.copyModerationSettings(ctx); err != nil {
 		return res, err
 	}
 	err = c.verify(ctx, res)

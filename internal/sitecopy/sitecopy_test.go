@@ -41,7 +41,7 @@ func fillSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	for _, step := range []func(*testing.T, *sqlite.Store) error{s.fillAccounts, s.fillPosts, s.fillComments, s.fillSocial} {
+	for _, step := range []func(*testing.T, *sqlite.Store) error{s.fillAccounts, s.fillPosts, s.fillComments, s.fillSocial, s.fillModeration} {
 		if err := step(t, st); err != nil {
 			t.Fatal(err)
 		}

@@ -93,6 +93,16 @@ var tables = []table{
 	// 0003_comment_reactions.
 	{name: "comment_likes", key: []string{"comment_id", "reader"},
 		cols: cols(`comment_id:int reader:text account_id:nullint created_at:time`)},
+	// 0004_moderation. rate_counters are not copied: they expire within
+	// two minutes. moderation_settings has a row the target's migration
+	// wrote; copyModerationSettings replaces it.
+	{name: "settings", key: []string{"name"}, cols: cols(`name:text value:text`)},
+	{name: "bans", key: []string{"id"}, identity: true,
+		cols: cols(`id:int kind:text value:text reason:text created_at:time`)},
+	{name: "comment_reviews", key: []string{"comment_id"},
+		cols: cols(`comment_id:int score:int reasons:text writer:text reports:int`), sums: []string{"reports"}},
+	{name: "comment_reports", key: []string{"comment_id", "reader"},
+		cols: cols(`comment_id:int reader:text reason:text note:text created_at:time`)},
 }
 
 func (t table) colNames() string {

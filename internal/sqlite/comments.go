@@ -118,6 +118,9 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET root_id = ?, path = ? WHERE id = ?`, rootID, path, id); err != nil {
 			return err
 		}
+		if err := insertReview(ctx, tx, id, c.Review); err != nil {
+			return err
+		}
 		if c.Status == news.CommentPublished {
 			if _, err := tx.ExecContext(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?`, c.PostID); err != nil {
 				return err

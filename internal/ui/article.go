@@ -43,6 +43,7 @@ type articlePage struct {
 	EditBody   string       // what the edit form holds
 	EditError  string
 	Form       commentForm
+	Held       []commentView // the viewer's own comments awaiting moderation
 	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
 }
 
@@ -64,6 +65,7 @@ type commentView struct {
 	CanPin    bool
 	MoreURL   string // "Show more replies" after the last reply shown
 	MoreCount int64  // direct replies not shown, when known
+	Report    bool   // show the "Report" form (moderation is on)
 }
 
 // articleBySlug serves GET /@{handle}/{slug}.
@@ -166,6 +168,9 @@ func (s *server) articlePage(r *http.Request, p *news.Post, sortName, cursor str
 		page.Pinned, page.Hot = vc.list(pinned), vc.list(hot)
 	}
 	page.Comments = vc.threads(tp.Threads)
+	if err := s.fillModeration(r, page, vc); err != nil {
+		return nil, err
+	}
 	if tp.NextCursor != "" {
 		page.MoreURL = postURL + "?" + articleQuery(sortName, tp.NextCursor, 0) + "#comments"
 	}
@@ -184,6 +189,14 @@ func (s *server) newArticlePage(r *http.Request, p *news.Post) *articlePage {
 	page.Form = commentForm{Action: news.PostIDPath(p.ID) + "/comments", Guest: viewer == nil, CancelURL: postURL + "#respond"}
 	if viewer != nil {
 		page.Form.ViewerName = viewer.Name
+	} else if s.moderation != nil {
+		tok, err := s.moderation.FormToken(r.Context(), p.ID)
+		if err != nil {
+			// The form still shows; sending it is refused with a clear
+			// message until the database answers again.
+			s.log.WarnContext(r.Context(), "guest form token", "err", err)
+		}
+		page.Form.Token = tok
 	}
 	return page
 }
@@ -221,10 +234,12 @@ type viewCtx struct {
 	now              time.Time
 	postURL, back    string
 	sortName, cursor string
+	report           bool
 }
 
 func (s *server) viewContext(r *http.Request, p *news.Post, back, sortName, cursor string) viewCtx {
-	return viewCtx{viewer: viewerOf(r), post: p, now: s.now(), postURL: news.PostPath(p), back: back, sortName: sortName, cursor: cursor}
+	return viewCtx{viewer: viewerOf(r), post: p, now: s.now(), postURL: news.PostPath(p), back: back, sortName: sortName, cursor: cursor,
+		report: s.moderation != nil}
 }
 
 func (vc viewCtx) list(cs []*news.Comment) []commentView {
@@ -287,7 +302,7 @@ func (vc viewCtx) view(c *news.Comment) commentView {
 		ReplyURL:  vc.postURL + "?" + articleQuery(vc.sortName, vc.cursor, c.ID) + "#respond",
 		ActionURL: "/c/" + strconv.FormatInt(c.ID, 10), ThreadURL: vc.threadURL(c.ID), Back: vc.back,
 		CanEdit: discussion.CanEdit(vc.viewer, c, vc.now), CanDelete: discussion.CanDelete(vc.viewer, c),
-		CanPin: c.ParentID == 0 && !c.Placeholder() && discussion.CanPin(vc.viewer, vc.post)}
+		CanPin: c.ParentID == 0 && !c.Placeholder() && discussion.CanPin(vc.viewer, vc.post), Report: vc.report}
 	if c.AuthorHandle != "" {
 		v.AuthorURL = news.AccountPath(c.AuthorHandle)
 	}

@@ -92,7 +92,7 @@ func (s *server) likeComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	on := r.PostForm.Get("like") != "0"
-	l, err := s.comments.Like(r.Context(), viewerOf(r), s.reader(w, r, true), id, on)
+	l, err := s.comments.LikeFrom(r.Context(), viewerOf(r), s.reader(w, r, true), httpx.ClientIP(r), id, on)
 	if wantsJSON(r) {
 		if err != nil {
 			httpx.WriteError(w, r, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 )
 
@@ -25,6 +26,9 @@ type commentForm struct {
 	CancelURL  string
 	Message    string
 	Errors     map[string]string
+	// Token is the signed moment the guest form was shown (moderation's
+	// minimum fill time); "" when moderation is off.
+	Token string
 }
 
 // postComment serves POST /p/{id}/comments. Success redirects (303) to the
@@ -41,6 +45,14 @@ func (s *server) postComment(w http.ResponseWriter, r *http.Request) error {
 	in := discussion.Input{PostID: post.ID, Body: r.PostForm.Get("body"), Name: r.PostForm.Get("name"),
 		Email: r.PostForm.Get("email"), Website: r.PostForm.Get("website"),
 		IP: httpx.ClientIP(r), UserAgent: r.UserAgent()}
+	if viewerOf(r) == nil {
+		// A guest's held comment is shown to the browser that wrote it,
+		// which the guest cookie names.
+		in.GuestID = s.guestID(w, r, true)
+		if s.moderation != nil {
+			in.Form = &moderation.Form{Honeypot: r.PostForm.Get(honeypotField), Token: r.PostForm.Get("form_token")}
+		}
+	}
 	parentErr := ""
 	if raw := strings.TrimSpace(r.PostForm.Get("parent_id")); raw != "" && raw != "0" {
 		id, perr := strconv.ParseInt(raw, 10, 64)
@@ -56,7 +68,11 @@ func (s *server) postComment(w http.ResponseWriter, r *http.Request) error {
 		c, err = s.comments.Post(r.Context(), viewerOf(r), in)
 	}
 	if err == nil {
-		http.Redirect(w, r, news.PostPath(post)+"#"+news.CommentAnchor(c.ID), http.StatusSeeOther)
+		anchor := news.CommentAnchor(c.ID)
+		if c.Status != news.CommentPublished {
+			anchor = "held-comments"
+		}
+		http.Redirect(w, r, news.PostPath(post)+"#"+anchor, http.StatusSeeOther)
 		return nil
 	}
 	if news.ErrorCode(err) == news.NotFound && in.ParentID > 0 {
@@ -78,6 +94,12 @@ func (s *server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if f.ParentID > 0 {
 		f.ReplyingTo = page.nameOf(f.ParentID)
 	}
+	if in.Form != nil && news.ErrorFields(err)["form"] == "" {
+		// Sent back for another reason: the form keeps the moment it was
+		// first shown, so fixing a field does not count as filling it fast.
+		f.Token = in.Form.Token
+	}
+	httpx.SetRetryAfter(w, err)
 	return s.render(w, r, httpx.Status(err), "article", page)
 }
 
@@ -94,3 +116,8 @@ func formError(err error) bool {
 // shown is a typed value as it goes back into a form: bytes that are not
 // valid UTF-8 become U+FFFD, so the page stays valid text.
 func shown(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+// honeypotField is the name of the guest form's trap field: hidden from
+// people by CSS (not type=hidden, which robots skip), labelled for screen
+// readers to leave empty.
+const honeypotField = "homepage"

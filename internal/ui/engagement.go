@@ -72,6 +72,13 @@ func (s *server) likePost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	reader := engagement.ReaderOf(viewerOf(r), s.guestID(w, r, viewerOf(r) == nil))
+	if err := s.limitLike(r, reader); err != nil {
+		if wantsJSON(r) {
+			httpx.WriteError(w, r, err)
+			return nil
+		}
+		return err
+	}
 	change := s.engagement.Like
 	if r.PostForm.Get("like") == "0" {
 		change = s.engagement.Unlike

@@ -56,9 +56,7 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		p.Heading = "Something went wrong"
 	}
 	p.Title = p.Heading
-	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "60")
-	}
+	httpx.SetRetryAfter(w, err)
 	if rerr := s.render(w, r, status, "error", p); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", rerr, "request_id", httpx.RequestID(r.Context()))
 		http.Error(w, http.StatusText(status), status)

@@ -47,6 +47,15 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /c/{id}/delete", h(s.deleteComment))
 	mux.Handle("POST /c/{id}/pin", h(s.pinComment))
 
+	// Moderation: the queue for moderators and for authors (comments on
+	// their posts), settings and bans for admins, reports from any reader.
+	mux.Handle("GET /moderation", h(s.moderationQueue))
+	mux.Handle("POST /moderation", h(s.moderationAct))
+	mux.Handle("GET /moderation/settings", h(s.moderationSettings))
+	mux.Handle("POST /moderation/settings", h(s.saveModerationSettings))
+	mux.Handle("POST /moderation/bans/{id}/delete", h(s.liftBan))
+	mux.Handle("POST /c/{id}/report", h(s.reportComment))
+
 	// Accounts.
 	mux.Handle("GET /signup", h(s.signupForm))
 	mux.Handle("POST /signup", h(s.signup))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 )
@@ -20,7 +21,7 @@ var templateFS embed.FS
 // pageNames are the page templates; each is parsed together with
 // layout.html and partials.html and defines "content".
 var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup", "write", "admin", "error",
-	"headlines", "timeline", "notifications", "follows", "admin_jobs"}
+	"headlines", "timeline", "notifications", "follows", "admin_jobs", "moderation", "moderation_settings"}
 
 // pageTemplate is one page parsed with the shared layout.
 type pageTemplate struct{ t *template.Template }
@@ -47,6 +48,12 @@ func (b *Base) CanPublish() bool { return b.Viewer != nil && b.Viewer.Role.CanPu
 // IsAdmin reports whether the viewer is an admin.
 func (b *Base) IsAdmin() bool { return b.Viewer != nil && b.Viewer.Role == news.RoleAdmin }
 
+// CanModerate reports whether the viewer has a moderation queue:
+// moderators and admins, and publishers for comments on their posts.
+func (b *Base) CanModerate() bool {
+	return b.Viewer != nil && (b.Viewer.Role.CanModerate() || b.Viewer.Role.CanPublish())
+}
+
 // page is any page struct: a pointer to a struct embedding Base.
 type page interface{ base() *Base }
 
@@ -54,11 +61,13 @@ type page interface{ base() *Base }
 type formLimits struct {
 	Handle, Name, Email, Password, URL, CommentBody int
 	Title, Summary, PostBody, SourceName, Official  int
+	ReportNote                                      int
 }
 
 var limits = formLimits{Handle: news.MaxHandle, Name: news.MaxName, Email: news.MaxEmail, Password: news.MaxPassword,
 	URL: news.MaxURL, CommentBody: news.MaxCommentBody, Title: news.MaxTitle, Summary: news.MaxSummary,
-	PostBody: news.MaxPostBody, SourceName: news.MaxSourceName, Official: news.MaxOfficial}
+	PostBody: news.MaxPostBody, SourceName: news.MaxSourceName, Official: news.MaxOfficial,
+	ReportNote: moderation.MaxReportNote}
 
 func templateFuncs(static func(string) string) template.FuncMap {
 	return template.FuncMap{
@@ -71,7 +80,16 @@ func templateFuncs(static func(string) string) template.FuncMap {
 		"profile":  news.AccountPath,
 		"badge":    badge,
 		"notice":   notify.Text,
+		"reasons":  func() any { return moderation.ReportReasons }, // of a report
+		"field":    formField,
 	}
+}
+
+// fieldView is one labelled input of a settings form.
+type fieldView struct{ Name, Label, Value, Hint, Error string }
+
+func formField(name, label, value, hint string, errs map[string]string) fieldView {
+	return fieldView{Name: name, Label: label, Value: value, Hint: hint, Error: errs[name]}
 }
 
 // readableTime shows t in UTC, the same for every reader, and says so.

@@ -41,11 +41,12 @@ func samplePages() map[string]page {
 		"article": &articlePage{Post: post, Body: template.HTML(post.BodyHTML), URL: "/@daily/title", Shown: news.PostScheduled,
 			CanEdit: true, EditURL: "/p/7/edit", Sort: news.SortNew, SortNewURL: "?sort=new", SortOldURL: "?sort=old", MoreURL: "?cursor=x",
 			Comments: []commentView{
-				{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2", ReplyURL: "?replyto=2#respond"},
+				{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2", ReplyURL: "?replyto=2#respond", Report: true},
 				{Comment: member, HTML: "<p>Yo</p>", Anchor: "comment-3", Level: 4, InReplyTo: "Guest", AuthorURL: "/@daily", ReplyURL: "?replyto=3#respond"},
 			},
 			Form: commentForm{Action: "/p/7/comments", Guest: true, Name: "N", Email: "e@x.org", Website: "https://x.org", Body: "B",
-				ParentID: 2, ReplyingTo: "Guest", CancelURL: "/@daily/title#respond", Message: "Fix it.", Errors: errs}},
+				ParentID: 2, ReplyingTo: "Guest", CancelURL: "/@daily/title#respond", Message: "Fix it.", Errors: errs, Token: "t.s"},
+			Held: []commentView{{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2"}}},
 		"signin": &authPage{Handle: "h", Next: "/write", Message: "m", Errors: errs},
 		"signup": &authPage{Handle: "h", Name: "n", Email: "e@x.org", Next: "/", Message: "m", Errors: errs},
 		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs,
@@ -61,6 +62,9 @@ func samplePages() map[string]page {
 			Kinds:        []jobKindRow{{Kind: "media", Counts: []int64{1, 2, 3, 4, 5, 6, 7, 8}}},
 			Failures:     []jobs.Failure{{ID: 9, Kind: "media", State: "retryable", Attempt: 2, MaxAttempts: 5, Error: "<b>x</b>", At: now, NextAt: now}},
 			Capabilities: []jobs.Capability{{Name: "ffmpeg", Note: "not found"}, {Name: "ffprobe", OK: true}}},
+		// The moderation pages (moderation_test.go has the fixtures).
+		"moderation":          moderationSample("moderation", guest, errs),
+		"moderation_settings": moderationSample("moderation_settings", guest, errs),
 	}
 }
 

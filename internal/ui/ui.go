@@ -18,6 +18,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/jobs"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
 	"github.com/headline/headline/internal/publishing"
@@ -45,6 +46,10 @@ type Deps struct {
 	Ranking    *ranking.Service
 	Engagement *engagement.Service
 	Notify     *notify.Service
+	// Moderation, when set, adds the guest form's anti-spam fields, shows
+	// writers their held comments, and serves /moderation; without it
+	// those routes answer 404.
+	Moderation *moderation.Service
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
@@ -77,6 +82,7 @@ type server struct {
 	ranking    *ranking.Service
 	engagement *engagement.Service
 	notify     *notify.Service
+	moderation *moderation.Service
 	baseURL    string
 	pagesCache *pagecache.Cache
 	viewKey    [32]byte // keys the pseudonyms of readers without cookies (viewReader)
@@ -94,7 +100,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
-		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
+		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify, moderation: d.Moderation,
 		baseURL: strings.TrimRight(d.BaseURL, "/"), pagesCache: d.Pages, jobs: d.Jobs, capabilities: d.Capabilities}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -213,3 +213,53 @@
     }
   });
 })();
+
+// Moderation. Reporting a comment without leaving the page, and a "Select
+// all" box for the queue's bulk actions. Both forms work without this.
+(function () {
+  "use strict";
+
+  function onReport(ev) {
+    var form = ev.target;
+    if (!form || !form.classList || !form.classList.contains("report-form") || !window.fetch || !window.URLSearchParams) return;
+    ev.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (res) {
+      if (!res.ok) throw new Error("status " + res.status);
+      var done = document.createElement("p");
+      done.className = "report-done";
+      done.setAttribute("role", "status");
+      done.textContent = "Thank you. The moderators will look at it.";
+      form.replaceWith(done);
+    }).catch(function () { form.submit(); });
+  }
+
+  function setupSelectAll() {
+    var bar = document.querySelector(".bulk-actions");
+    var boxes = document.querySelectorAll('.queue-list input[name="ids"]');
+    if (!bar || boxes.length < 2) return;
+    var label = document.createElement("label");
+    var all = document.createElement("input");
+    all.type = "checkbox";
+    all.className = "select-all";
+    all.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = all.checked; });
+    });
+    label.appendChild(all);
+    label.appendChild(document.createTextNode(" Select all "));
+    bar.insertBefore(label, bar.firstChild);
+  }
+
+  document.addEventListener("submit", onReport);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupSelectAll);
+  } else {
+    setupSelectAll();
+  }
+})();
