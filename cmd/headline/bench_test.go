@@ -284,7 +284,9 @@ func TestBenchSpreadsOverInstances(t *testing.T) {
 // real site with two readers' tokens: timeline and headlines pages by
 // cursor, likes and follows each taken back on the client's next turn.
 func TestBenchSocialScenarios(t *testing.T) {
-	s := startSite(t, "--demo")
+	// A load of one client machine: the site's per-reader limits would
+	// answer most of it 429, as they should for real readers.
+	s := startSite(t, "--demo", "--rate-limits=false")
 	var tokens []string
 	for _, h := range []string{"benchreader1", "benchreader2"} {
 		s.cli(t, "correct horse battery\n", "account", "create", "--handle", h, "--name", h)

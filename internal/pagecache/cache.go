@@ -62,6 +62,10 @@ type entry struct {
 type Page struct {
 	Body   []byte
 	PostID int64
+	// Hole, when HasHole, is where Body holds a placeholder to replace
+	// with something made for each reader (the guest form's signed time).
+	Hole    int
+	HasHole bool
 }
 
 // maxTagSeqs bounds the invalidation history; past it the history is

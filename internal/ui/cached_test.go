@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/headline/headline/internal/accounts"
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/pagecache"
 	"github.com/headline/headline/internal/publishing"
@@ -24,7 +26,7 @@ import (
 
 // newCachedEnv is newEnv with the page cache on, over a watched store, as
 // serve wires it.
-func newCachedEnv(t *testing.T) (*env, *pagecache.Cache) {
+func newCachedEnv(t *testing.T) (*env, *pagecache.Cache, *clock) {
 	t.Helper()
 	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
 	if err != nil {
@@ -35,21 +37,28 @@ func newCachedEnv(t *testing.T) (*env, *pagecache.Cache) {
 	st := pagecache.Watch(raw, cache)
 	e := &env{t: t, clock: &clock{t: time.Now()}, accounts: accounts.New(st, nil), posts: publishing.New(st, nil), comments: discussion.New(st, nil)}
 	e.engagement = engagement.New(st, nil)
+	// Moderation on, as serve wires it, with a clock the test moves: the
+	// guest form's signed time must be the reader's, not the cached page's.
+	mclock := &clock{t: time.Now()}
+	mod := moderation.New(st, mclock.Now, slog.New(slog.DiscardHandler))
+	e.comments.WithModeration(mod)
 	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Engagement: e.engagement,
-		Log: slog.New(slog.DiscardHandler), Pages: cache})
+		Log: slog.New(slog.DiscardHandler), Pages: cache, Moderation: mod})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
-	return e, cache
+	return e, cache, mclock
 }
+
+var formTokenRe = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 
 // A reader without cookies gets the article page from the cache, and sees
 // every write at once: a guest's comment, a like; a signed-in reader's page
 // (their name, their likes) is never cached nor shown to anyone else.
 func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
-	e, cache := newCachedEnv(t)
+	e, cache, mclock := newCachedEnv(t)
 	pub := e.account("harbor", "The Daily Harbor", news.RolePublisher)
 	post := e.publish(pub, "Storm warning", "Rain all week.")
 	path := news.PostPath(post)
@@ -72,8 +81,14 @@ func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
 	if !strings.Contains(first, "No comments yet") {
 		t.Fatal("article page lacks its empty-discussion line")
 	}
-	if second := anon(); second != first {
-		t.Fatal("a cached page differs from the page it was made from")
+	mclock.Add(5 * time.Second)
+	second := anon()
+	tok1, tok2 := formTokenRe.FindStringSubmatch(first), formTokenRe.FindStringSubmatch(second)
+	if tok1 == nil || tok2 == nil || tok1[1] == tok2[1] {
+		t.Fatalf("guest form tokens %q and %q: want one each, signed when each reader got the page", tok1, tok2)
+	}
+	if strings.Replace(second, tok2[1], tok1[1], 1) != first {
+		t.Fatal("a cached page differs from the page it was made from, beyond its form token")
 	}
 	if s := cache.Stats(); s.Stores != 1 || s.Hits != 1 {
 		t.Fatalf("after two anonymous reads: %+v, want one page stored and one hit", s)
@@ -106,8 +121,9 @@ func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
 	}
 
 	guest := e.browser()
+	mclock.Add(10 * time.Second) // the person reads and types
 	r := guest.post(news.PostIDPath(post.ID)+"/comments", url.Values{"name": {"Ann Guest"}, "email": {"ann@example.org"},
-		"body": {"Stay dry, everyone. 大家注意安全。"}})
+		"body": {"Stay dry, everyone. 大家注意安全。"}, "form_token": {tok2[1]}})
 	wantStatus(t, r, http.StatusSeeOther)
 	if page := anon(); !strings.Contains(page, "大家注意安全。") || strings.Contains(page, "No comments yet") {
 		t.Fatal("a reader without cookies does not see the comment just written")

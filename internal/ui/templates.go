@@ -140,6 +140,7 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, b
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages show who is signed in and what they typed: never share them.
 	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if _, err := w.Write(body); err != nil {
 		s.log.DebugContext(r.Context(), "write page", "err", err)
