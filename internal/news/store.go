@@ -18,6 +18,7 @@ type Store interface {
 	TimelineStore
 	EngagementStore
 	NotificationStore
+	MediaStore
 	// Bulk runs fn with a Store whose every read and write goes into one
 	// transaction, committed when fn returns nil and rolled back otherwise.
 	// It is for loading many rows fast (loadgen, migrate-data): the rows are

@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ReplyNotifications", testReplies},
 	}
 	tests = append(tests, reactionTests...)
+	tests = append(tests, mediaTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
