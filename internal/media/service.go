@@ -206,7 +206,7 @@ func (s *Service) MainMedia(ctx context.Context, actor *news.Account, id int64) 
 		return nil, &news.Error{Code: news.Forbidden, Message: "You can only post media you uploaded.", Fields: map[string]string{"media_id": "not yours"}}
 	}
 	if m.Status == news.MediaFailed {
-		return nil, &news.Error{Code: news.Invalid, Message: "That file could not be processed: " + m.Failure, Fields: map[string]string{"media_id": "failed"}}
+		return nil, &news.Error{Code: news.Invalid, Message: "That file could not be processed (" + m.Failure + ").", Fields: map[string]string{"media_id": "failed"}}
 	}
 	return m, nil
 }
