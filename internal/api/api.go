@@ -20,6 +20,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
@@ -50,6 +51,8 @@ type Deps struct {
 	Ranking    *ranking.Service
 	Engagement *engagement.Service
 	Notify     *notify.Service
+	// Media is uploads and video/image posts; nil: its routes answer 404.
+	Media *media.Service
 }
 
 // server is the API: its dependencies and its routes.

@@ -50,4 +50,11 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/posts/{id}/share", s.sharePost)
 	s.handle("GET /api/v1/notifications", s.listNotifications)
 	s.handle("POST /api/v1/notifications/read", s.markNotificationsRead)
+
+	// Media: uploads and subtitles need a publisher's token; a media item
+	// is public (its URLs are in the pages that use it), its failure
+	// reason only for its owner.
+	s.handle("POST /api/v1/media", s.uploadMedia)
+	s.handle("GET /api/v1/media/{id}", s.getMedia)
+	s.handle("POST /api/v1/media/{id}/subtitles", s.addSubtitles)
 }
