@@ -1,9 +1,6 @@
 package api
 
 import (
-	"errors"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"time"
@@ -80,55 +77,15 @@ func (s *server) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 	if !me.Role.CanPublish() {
 		return news.Errorf(news.Forbidden, "Your account cannot upload files. Ask an admin to make you a publisher.")
 	}
-	part, err := FilePart(w, r, s.Media.Limits.MaxUpload())
+	part, err := httpx.FilePart(w, r, s.Media.Limits.MaxUpload())
 	if err != nil {
 		return err
 	}
 	m, err := s.Media.Upload(r.Context(), me, part)
 	if err != nil {
-		return UploadError(err)
+		return httpx.UploadError(err)
 	}
 	return created(w, s.base(r)+Prefix+"/media/"+strconv.FormatInt(m.ID, 10), s.mediaOut(r, m))
-}
-
-// FilePart lifts the server's read and write deadlines for a long upload,
-// bounds the body, and returns the reader of the multipart part named
-// "file". Parts before it (small fields) are skipped. The ui package uses
-// it too.
-func FilePart(w http.ResponseWriter, r *http.Request, limit int64) (*multipart.Part, error) {
-	// A 2 GB video over a slow uplink takes far longer than the server's
-	// ordinary timeouts, which exist for slow-loris clients on small bodies.
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(2 * time.Hour))
-	_ = rc.SetWriteDeadline(time.Now().Add(2*time.Hour + time.Minute))
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		return nil, news.Errorf(httpx.BadRequest, "Send the file as multipart/form-data in a part named file.")
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, news.Errorf(httpx.BadRequest, "Send the file as multipart/form-data in a part named file.")
-	}
-	for {
-		p, err := mr.NextPart()
-		if err != nil {
-			return nil, UploadError(&news.Error{Code: news.Invalid, Message: "The request has no file: send it in a part named file.",
-				Fields: map[string]string{"file": "required"}, Err: err})
-		}
-		if p.FormName() == "file" {
-			return p, nil
-		}
-	}
-}
-
-// UploadError turns a body over the limit, found while reading, into 413.
-func UploadError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return &news.Error{Code: news.TooLarge, Message: "The file is too large.", Fields: map[string]string{"file": "too large"}, Err: err}
-	}
-	return err
 }
 
 // getMedia handles GET /api/v1/media/{id}.
@@ -160,7 +117,7 @@ func (s *server) addSubtitles(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
 	if err := r.ParseMultipartForm(2 << 20); err != nil {
-		return UploadError(news.Errorf(httpx.BadRequest, "Send the subtitles as multipart/form-data with language, label and file."))
+		return httpx.UploadError(news.Errorf(httpx.BadRequest, "Send the subtitles as multipart/form-data with language, label and file."))
 	}
 	defer r.MultipartForm.RemoveAll()
 	f, _, err := r.FormFile("file")

@@ -16,6 +16,7 @@ import (
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
 	"github.com/headline/headline/internal/ranking"
@@ -45,6 +46,9 @@ type Deps struct {
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
+	// Media is uploads and video/image posts; nil: the editor takes no
+	// files and /media/ answers 404.
+	Media *media.Service
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -65,6 +69,7 @@ type server struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	baseURL    string
+	media      *media.Service
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -77,7 +82,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
 		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
-		baseURL: strings.TrimRight(d.BaseURL, "/")}
+		baseURL: strings.TrimRight(d.BaseURL, "/"), media: d.Media}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
