@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/headline/headline/internal/news"
@@ -27,11 +28,12 @@ type Config struct {
 	SecureCookies bool   // set when the site is served over HTTPS
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
+	Media         MediaConfig
 }
 
 // DefaultConfig returns the configuration a newcomer gets.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", Media: defaultMediaConfig()}
 }
 
 // Validate names the first bad field.
@@ -51,7 +53,7 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
-	return nil
+	return c.Media.validate()
 }
 
 // bindFlags registers the common flags on fs, with defaults taken from the
@@ -71,7 +73,27 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public URL of the site, e.g. https://news.example (HEADLINE_BASE_URL)")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
+		bindMediaFlags(fs, &c.Media, env)
 	}
+}
+
+// bindMediaFlags registers the upload and media storage flags.
+func bindMediaFlags(fs *flag.FlagSet, m *MediaConfig, env func(name, def string) string) {
+	intEnv := func(name string, def int) int {
+		if n, err := strconv.Atoi(env(name, "")); err == nil {
+			return n
+		}
+		return def
+	}
+	fs.IntVar(&m.MaxImageMB, "media-max-image-mb", intEnv("MEDIA_MAX_IMAGE_MB", m.MaxImageMB), "largest image upload in MB (HEADLINE_MEDIA_MAX_IMAGE_MB)")
+	fs.IntVar(&m.MaxVideoMB, "media-max-video-mb", intEnv("MEDIA_MAX_VIDEO_MB", m.MaxVideoMB), "largest video upload in MB (HEADLINE_MEDIA_MAX_VIDEO_MB)")
+	fs.BoolVar(&m.Transcode, "media-transcode", env("MEDIA_TRANSCODE", "true") != "false", "transcode videos browsers cannot play to H.264/AAC MP4 (HEADLINE_MEDIA_TRANSCODE=false to turn off)")
+	fs.IntVar(&m.Workers, "media-workers", intEnv("MEDIA_WORKERS", m.Workers), "media processing workers (HEADLINE_MEDIA_WORKERS)")
+	fs.StringVar(&m.S3.Endpoint, "media-s3-endpoint", env("MEDIA_S3_ENDPOINT", m.S3.Endpoint), "S3-compatible endpoint (host:port or URL) for media instead of the data folder (HEADLINE_MEDIA_S3_ENDPOINT)")
+	fs.StringVar(&m.S3.Bucket, "media-s3-bucket", env("MEDIA_S3_BUCKET", m.S3.Bucket), "S3 bucket for media (HEADLINE_MEDIA_S3_BUCKET)")
+	fs.StringVar(&m.S3.AccessKey, "media-s3-access-key", env("MEDIA_S3_ACCESS_KEY", m.S3.AccessKey), "S3 access key (HEADLINE_MEDIA_S3_ACCESS_KEY)")
+	fs.StringVar(&m.S3.SecretKey, "media-s3-secret-key", env("MEDIA_S3_SECRET_KEY", m.S3.SecretKey), "S3 secret key; prefer the environment variable (HEADLINE_MEDIA_S3_SECRET_KEY)")
+	fs.StringVar(&m.S3.Region, "media-s3-region", env("MEDIA_S3_REGION", m.S3.Region), "S3 region, if the service needs one (HEADLINE_MEDIA_S3_REGION)")
 }
 
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {

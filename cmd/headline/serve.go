@@ -20,6 +20,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/publishing"
@@ -41,6 +42,24 @@ type services struct {
 	engagement *engagement.Service
 	notify     *notify.Service
 	worker     *notify.Worker
+
+	media *mediaParts // nil: uploads off (tests that build services alone)
+}
+
+// mediaService is the media service, or nil when media is not wired.
+func (s services) mediaService() *media.Service {
+	if s.media == nil {
+		return nil
+	}
+	return s.media.svc
+}
+
+// mediaCapabilities is what media processing can do here, for /admin.
+func (s services) mediaCapabilities() []media.Capability {
+	if s.media == nil {
+		return nil
+	}
+	return s.media.caps
 }
 
 func newServices(st news.Store) services {
@@ -70,6 +89,10 @@ func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait 
 	wg.Add(2)
 	go func() { defer wg.Done(); svc.engagement.Views.Run(ctx, viewFlushInterval, log) }()
 	go func() { defer wg.Done(); svc.worker.Run(ctx) }()
+	if svc.media != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); svc.media.run(ctx, svc.media.workers, log) }()
+	}
 	return wg.Wait
 }
 
@@ -97,6 +120,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer st.Close()
 	svc := newServices(st)
+	if svc.media, err = openMedia(ctx, cfg, st, log); err != nil {
+		return err
+	}
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -156,13 +182,14 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	metrics := httpx.NewMetrics(reg)
 
 	site, err := ui.New(ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL})
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
+		Media: svc.mediaService(), MediaCapabilities: svc.mediaCapabilities()})
 	if err != nil {
 		return nil, fmt.Errorf("web ui: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify}))
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, Media: svc.mediaService()}))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

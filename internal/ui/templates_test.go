@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/news"
 )
 
@@ -51,7 +52,8 @@ func samplePages() map[string]page {
 		"signup": &authPage{Handle: "h", Name: "n", Email: "e@x.org", Next: "/", Message: "m", Errors: errs},
 		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs, Uploads: true,
 			Form: postForm{Title: "t", Summary: "s", Body: "b", Lang: "en", Tags: "a, b", SourceName: "W", SourceURL: "https://w.example", PublishAt: "2025-03-02T10:00"}},
-		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs},
+		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs,
+			Media: []media.Capability{{Name: "ffmpeg", OK: false, Note: "not installed"}}},
 		"error": &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
 		// The social pages (social_test.go has the fixtures).
 		"headlines":     socialSample("headlines", card, author),

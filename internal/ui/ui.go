@@ -49,6 +49,9 @@ type Deps struct {
 	// Media is uploads and video/image posts; nil: the editor takes no
 	// files and /media/ answers 404.
 	Media *media.Service
+	// MediaCapabilities is what media processing can do here (ffmpeg
+	// found or not), shown on the admin page.
+	MediaCapabilities []media.Capability
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -70,6 +73,7 @@ type server struct {
 	notify     *notify.Service
 	baseURL    string
 	media      *media.Service
+	mediaCaps  []media.Capability
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -82,7 +86,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
 		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify,
-		baseURL: strings.TrimRight(d.BaseURL, "/"), media: d.Media}
+		baseURL: strings.TrimRight(d.BaseURL, "/"), media: d.Media, mediaCaps: d.MediaCapabilities}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
