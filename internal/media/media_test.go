@@ -35,7 +35,7 @@ func (q *recordQueue) EnqueueProcess(ctx context.Context, id int64) error {
 	return nil
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(t.Context(), filepath.Join(dir, "headline.db"))
@@ -50,7 +50,7 @@ func newEnv(t *testing.T) *env {
 	return newEnvWith(t, st, disk, disk.TempDir(), dir)
 }
 
-func newEnvWith(t *testing.T, st *sqlite.Store, blobs media.Blobs, tmp, dir string) *env {
+func newEnvWith(t testing.TB, st *sqlite.Store, blobs media.Blobs, tmp, dir string) *env {
 	t.Helper()
 	pub := &news.Account{Handle: "embassy", Name: "Embassy", Role: news.RolePublisher}
 	if err := st.CreateAccount(t.Context(), pub, ""); err != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/disintegration/imaging"
@@ -235,18 +236,26 @@ func (p *Processor) image(ctx context.Context, path string) (news.MediaResult, e
 	}
 	b := img.Bounds()
 	res := news.MediaResult{Width: b.Dx(), Height: b.Dy()}
-	for _, w := range p.widths() {
+	ext, enc := encoderFor(img)
+	// Widest first, each made from the one before: a 640 from the 1280
+	// costs a quarter of a 640 from a 4000-wide original, and halving with
+	// Lanczos keeps the detail.
+	widths := slices.Clone(p.widths())
+	slices.SortFunc(widths, func(a, b int) int { return b - a })
+	src := image.Image(img)
+	for _, w := range widths {
 		if w >= b.Dx() {
 			continue
 		}
-		v := imaging.Resize(img, w, 0, imaging.Lanczos)
-		ext, enc := encoderFor(img)
+		v := imaging.Resize(src, w, 0, imaging.Lanczos)
+		src = v
 		key, size, err := p.produce(ctx, ext, func(out string) error { return writeImage(out, v, enc) })
 		if err != nil {
 			return news.MediaResult{}, fmt.Errorf("write a %dpx variant: %w", w, err)
 		}
 		res.Variants = append(res.Variants, news.ImageVariant{Width: w, Height: v.Bounds().Dy(), Key: key, Size: size})
 	}
+	slices.SortFunc(res.Variants, func(a, b news.ImageVariant) int { return a.Width - b.Width })
 	return res, nil
 }
 
