@@ -15,6 +15,7 @@ import (
 	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/media/mediatest"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/sqlite"
 )
 
 // readBlob returns a stored blob's bytes.
@@ -245,3 +246,29 @@ func TestRequeueAndRelease(t *testing.T) {
 }
 
 func pngEncode(w io.Writer, img image.Image) error { return png.Encode(w, img) }
+
+// With blobs in S3, processing fetches a temporary copy, and the variants
+// go to the bucket; nothing is left in the work folder.
+func TestProcessWithS3(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(t.Context(), filepath.Join(dir, "headline.db"))
+	must(t, err)
+	t.Cleanup(func() { st.Close() })
+	tmp := filepath.Join(dir, "tmp")
+	must(t, os.MkdirAll(tmp, 0o750))
+	e := newEnvWith(t, st, newS3(t), tmp, dir)
+	m, err := e.upload(t, mediatest.JPEGWithGPS(900, 600, 1))
+	must(t, err)
+	noLocation(t, "the original in S3", readBlob(t, e.svc.Blobs, m.Key))
+	must(t, e.proc.Process(t.Context(), m.ID))
+	got, _ := e.st.MediaByID(t.Context(), m.ID)
+	if got.Status != news.MediaReady || len(got.Variants) != 2 {
+		t.Fatalf("processed from S3: %+v", got)
+	}
+	for _, v := range got.Variants {
+		noLocation(t, "a variant in S3", readBlob(t, e.svc.Blobs, v.Key))
+	}
+	if left := e.tempFiles(t); len(left) > 0 {
+		t.Fatalf("left in the work folder: %v", left)
+	}
+}
