@@ -120,6 +120,8 @@ func (s *Service) cleanImage(f *os.File, path string, in *ingested) (string, err
 		strip = stripJPEG
 	case typePNG:
 		strip = stripPNG
+	case typeWebP:
+		strip = func(_ io.Reader, w io.Writer) error { return stripWebP(f, in.Size, w) }
 	default:
 		return path, f.Sync()
 	}

@@ -272,3 +272,26 @@ func TestProcessWithS3(t *testing.T) {
 		t.Fatalf("left in the work folder: %v", left)
 	}
 }
+
+func TestWebPMetadataStripped(t *testing.T) {
+	e := newEnv(t)
+	src := mediatest.WebPWithEXIF(t, 700, 500)
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(src)); err != nil || format != "webp" || cfg.Width != 700 {
+		t.Fatalf("the sample does not decode: %v %s %+v", err, format, cfg)
+	}
+	m, err := e.upload(t, src)
+	must(t, err)
+	orig := readBlob(t, e.svc.Blobs, m.Key)
+	noLocation(t, "the stored WebP", orig)
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(orig)); err != nil || cfg.Width != 700 || cfg.Height != 500 {
+		t.Fatalf("the stripped WebP does not decode: %v %+v", err, cfg)
+	}
+	if string(orig[12:16]) != "VP8X" || orig[20]&0x08 != 0 || binary.LittleEndian.Uint32(orig[4:]) != uint32(len(orig)-8) {
+		t.Fatal("the EXIF flag or the RIFF size is wrong after stripping")
+	}
+	must(t, e.proc.Process(t.Context(), m.ID))
+	got, _ := e.st.MediaByID(t.Context(), m.ID)
+	if got.Status != news.MediaReady || len(got.Variants) != 2 {
+		t.Fatalf("processed WebP: %+v", got)
+	}
+}

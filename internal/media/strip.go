@@ -13,7 +13,8 @@ import (
 // The resized variants are re-encoded and carry no metadata at all; the
 // original is served too, so at upload its metadata is dropped without
 // re-encoding the pixels: every EXIF, XMP, IPTC and comment segment of a
-// JPEG, and the eXIf and text chunks of a PNG. The one piece worth keeping
+// JPEG, the eXIf and text chunks of a PNG, the EXIF and XMP chunks of a
+// WebP. The one piece worth keeping
 // is the EXIF orientation (which way is up): a JPEG gets back a minimal
 // EXIF block that holds only that tag.
 
@@ -176,4 +177,56 @@ func stripPNG(r io.Reader, w io.Writer) error {
 			return bw.Flush()
 		}
 	}
+}
+
+// stripWebP copies a WebP without its EXIF and XMP chunks, clearing their
+// flags in the VP8X header and fixing the RIFF size. It walks the chunk
+// headers first (ReadAt), so the file is never read into memory whole.
+func stripWebP(f io.ReaderAt, size int64, w io.Writer) error {
+	type chunk struct {
+		off, n int64 // header offset; header + data + padding
+		fourcc string
+	}
+	var keep []chunk
+	total := int64(4) // "WEBP"
+	for off := int64(12); off < size; {
+		var hdr [8]byte
+		if _, err := f.ReadAt(hdr[:], off); err != nil {
+			return errStructure
+		}
+		n := int64(binary.LittleEndian.Uint32(hdr[4:]))
+		n = 8 + n + n%2
+		if off+n > size {
+			return errStructure
+		}
+		if c := string(hdr[:4]); c != "EXIF" && c != "XMP " {
+			keep = append(keep, chunk{off, n, c})
+			total += n
+		}
+		off += n
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var hdr [12]byte
+	copy(hdr[:], "RIFF")
+	binary.LittleEndian.PutUint32(hdr[4:], uint32(total))
+	copy(hdr[8:], "WEBP")
+	bw.Write(hdr[:])
+	for _, c := range keep {
+		if c.fourcc == "VP8X" && c.n >= 9 {
+			var head [9]byte
+			if _, err := f.ReadAt(head[:], c.off); err != nil {
+				return errStructure
+			}
+			head[8] &^= 0x08 | 0x04 // the EXIF and XMP flags
+			bw.Write(head[:])
+			if _, err := io.Copy(bw, io.NewSectionReader(f, c.off+9, c.n-9)); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := io.Copy(bw, io.NewSectionReader(f, c.off, c.n)); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }

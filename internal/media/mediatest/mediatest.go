@@ -165,3 +165,39 @@ func Video(t testing.TB, seconds, w, h int, ext string) string {
 	}
 	return out
 }
+
+// WebPWithEXIF is a w×h WebP in the extended format (VP8X) whose EXIF
+// chunk holds Secret, made from a PNG by ffmpeg's WebP encoder.
+func WebPWithEXIF(t testing.TB, w, h int) []byte {
+	t.Helper()
+	RequireFFmpeg(t)
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.png"), filepath.Join(dir, "out.webp")
+	if err := os.WriteFile(in, PNG(w, h), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", in, "-c:v", "libwebp", out).CombinedOutput(); err != nil {
+		t.Fatalf("make sample webp: %v\n%s", err, b)
+	}
+	simple, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	chunk := func(fourcc string, data []byte) []byte {
+		c := append([]byte(fourcc), le.AppendUint32(nil, uint32(len(data)))...)
+		c = append(c, data...)
+		if len(data)%2 == 1 {
+			c = append(c, 0)
+		}
+		return c
+	}
+	vp8x := make([]byte, 10)
+	vp8x[0] = 0x08 // EXIF present
+	vp8x[4], vp8x[5], vp8x[6] = byte(w-1), byte((w-1)>>8), byte((w-1)>>16)
+	vp8x[7], vp8x[8], vp8x[9] = byte(h-1), byte((h-1)>>8), byte((h-1)>>16)
+	body := append([]byte("WEBP"), chunk("VP8X", vp8x)...)
+	body = append(body, simple[12:]...) // the VP8 chunk of the simple file
+	body = append(body, chunk("EXIF", gpsEXIF(1)[6:])...)
+	return append(append([]byte("RIFF"), le.AppendUint32(nil, uint32(len(body)))...), body...)
+}
