@@ -149,6 +149,7 @@ func TestMediaUploadRefusals(t *testing.T) {
 		{"zero bytes", pub, "empty.mp4", []byte{}, 422, "invalid"},
 		{"a decompression bomb", pub, "bomb.png", mediatest.BombPNG(60000, 60000), 422, "invalid"},
 		{"a truncated JPEG", pub, "cut.jpg", mediatest.JPEG(300, 200)[:900], 422, "invalid"},
+		{"a truncated video", pub, "cut.mp4", []byte("\x00\x00\x00\x10ftypisom\x00\x00\x02\x00\x00\x00\x40\x00moov\x00\x00\x00\x00"), 422, "invalid"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,5 +226,31 @@ func TestSubtitles(t *testing.T) {
 	subs, _ := m["subtitles"].([]any)
 	if len(subs) != 2 || subs[0].(map[string]any)["lang"] != "en" || subs[1].(map[string]any)["label"] != "Русский" {
 		t.Fatalf("subtitles: %v", m["subtitles"])
+	}
+}
+
+// Why processing failed is the uploader's to read, not everyone's.
+func TestMediaFailureReasonForOwnerOnly(t *testing.T) {
+	e := newMediaEnv(t)
+	pub := e.account("pub", news.RolePublisher, publisherEmail, "")
+	other := e.account("other", news.RolePublisher, "other@example.org", "")
+	r := e.upload(pub, "v.mp4", minimalMP4)
+	id := num(t, r.JSON(t), "id")
+	const why = "the file has no video stream"
+	if err := e.svc.Store.FailMedia(t.Context(), id, why, true); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/media/" + strconv.FormatInt(id, 10)
+	if m := e.must(200, req{Method: "GET", Path: path, Token: pub}); m["status"] != "failed" || m["error"] != why {
+		t.Fatalf("owner sees %v", m)
+	}
+	for _, token := range []string{"", other} {
+		if m := e.must(200, req{Method: "GET", Path: path, Token: token}); m["status"] != "failed" || m["error"] != nil {
+			t.Fatalf("someone else sees %v", m)
+		}
+	}
+	r = e.do(req{Method: "POST", Path: "/api/v1/posts", Token: pub, Body: jsonBody(t, map[string]any{"title": "x", "media_id": id})})
+	if r.Status != 422 || !strings.Contains(string(r.Body), why) {
+		t.Fatalf("posting failed media: %d %s", r.Status, r.Body)
 	}
 }
