@@ -334,3 +334,35 @@ func sha(b []byte) []byte {
 	s := sha256.Sum256(b)
 	return s[:]
 }
+
+// A post whose media failed says so; only its author reads why.
+func TestFailedMediaOnPostPage(t *testing.T) {
+	e := newMediaEnv(t)
+	a := e.account("pub", "Publisher", news.RolePublisher)
+	e.account("reader", "Reader", news.RoleReader)
+	m, err := e.svc.Upload(t.Context(), a, bytes.NewReader(mediatest.PNG(40, 30)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const why = "the image cannot be decoded"
+	if err := e.st.FailMedia(t.Context(), m.ID, why, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.posts.Publish(t.Context(), a, publishing.Input{Title: "Broken", Kind: "image"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Attach(t.Context(), p, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	author, reader := e.browser(), e.browser()
+	author.signIn("pub")
+	reader.signIn("reader")
+	if page := author.get(news.PostPath(p)); !contains(page.body, "This image could not be processed. "+why) {
+		t.Fatalf("the author does not see why:\n%s", page.body)
+	}
+	page := reader.get(news.PostPath(p))
+	if !contains(page.body, "This image could not be processed.") || strings.Contains(page.body, why) {
+		t.Fatalf("a reader sees:\n%s", page.body)
+	}
+}
