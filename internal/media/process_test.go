@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -293,5 +294,36 @@ func TestWebPMetadataStripped(t *testing.T) {
 	got, _ := e.st.MediaByID(t.Context(), m.ID)
 	if got.Status != news.MediaReady || len(got.Variants) != 2 {
 		t.Fatalf("processed WebP: %+v", got)
+	}
+}
+
+// A video in a codec browsers cannot play (MPEG-4 part 2) is transcoded to
+// H.264 when transcoding is on, and kept (remuxed) when it is off.
+func TestTranscodeUnplayable(t *testing.T) {
+	path := mediatest.VideoCodec(t, 1, 176, 144, "mp4", "mpeg4")
+	for _, on := range []bool{true, false} {
+		e := newEnv(t)
+		e.proc.Transcode = on
+		f, err := os.Open(path)
+		must(t, err)
+		m, err := e.svc.Upload(t.Context(), e.pub, f)
+		f.Close()
+		must(t, err)
+		must(t, e.proc.Process(t.Context(), m.ID))
+		got, _ := e.st.MediaByID(t.Context(), m.ID)
+		want := "mpeg4"
+		if on {
+			want = "h264"
+		}
+		if got.Status != news.MediaReady || got.VideoCodec != want || got.MIME != "video/mp4" || got.Key == m.Key {
+			t.Fatalf("transcode %v: %+v, want %s", on, got, want)
+		}
+		// What is stored is what the row says.
+		stored := filepath.Join(t.TempDir(), "stored.mp4")
+		must(t, os.WriteFile(stored, readBlob(t, e.svc.Blobs, got.Key), 0o600))
+		out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", stored).Output()
+		if err != nil || strings.TrimSpace(string(out)) != want {
+			t.Fatalf("transcode %v: the stored file's codec is %q (%v), want %s", on, out, err, want)
+		}
 	}
 }

@@ -148,13 +148,22 @@ func RequireFFmpeg(t testing.TB) {
 // something to do.
 func Video(t testing.TB, seconds, w, h int, ext string) string {
 	t.Helper()
+	return VideoCodec(t, seconds, w, h, ext, "")
+}
+
+// VideoCodec is Video with the video codec named (an ffmpeg encoder, such
+// as mpeg4 for a file browsers cannot play); "" picks the usual one.
+func VideoCodec(t testing.TB, seconds, w, h int, ext, vcodec string) string {
+	t.Helper()
 	RequireFFmpeg(t)
 	out := filepath.Join(t.TempDir(), "sample."+ext)
 	args := []string{"-nostdin", "-v", "error", "-y",
 		"-f", "lavfi", "-i", fmt.Sprintf("testsrc=duration=%d:size=%dx%d:rate=25", seconds, w, h),
 		"-f", "lavfi", "-i", fmt.Sprintf("sine=frequency=440:duration=%d", seconds)}
-	switch ext {
-	case "webm":
+	switch {
+	case vcodec != "":
+		args = append(args, "-c:v", vcodec, "-c:a", "aac")
+	case ext == "webm":
 		args = append(args, "-c:v", "libvpx", "-b:v", "200k", "-c:a", "libopus", "-deadline", "realtime")
 	default:
 		args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac")
