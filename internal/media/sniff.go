@@ -188,7 +188,7 @@ func checkEBML(f io.ReaderAt, size int64, truncated error) error {
 	}
 	// The EBML header: id (4 bytes), then a size vint.
 	hl, hsize, ok := vint(b[4:])
-	if !ok {
+	if !ok || hsize > uint64(len(b)) {
 		return truncated
 	}
 	seg := 4 + hl + int(hsize)
@@ -200,7 +200,7 @@ func checkEBML(f io.ReaderAt, size int64, truncated error) error {
 		return truncated
 	}
 	unknown := ssize == (1<<(7*sl))-1
-	if !unknown && int64(seg+4+sl)+int64(ssize) > size {
+	if !unknown && (ssize > uint64(size) || int64(seg+4+sl)+int64(ssize) > size) {
 		return truncated
 	}
 	return nil
