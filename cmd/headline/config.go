@@ -29,14 +29,17 @@ type Config struct {
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
 	PageCacheMB   int    // serve: memory for pages kept for readers without cookies; 0 turns it off
+	JobWorkers    int    // serve: background jobs this instance runs at once
 	// RateLimits applies the site's per-minute limits on comments and
 	// likes; off only for load tests of a copy of a site.
 	RateLimits bool
+	Media      MediaConfig
 }
 
 // DefaultConfig returns the configuration a newcomer gets.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", RateLimits: true, PageCacheMB: 64}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./headline-data", LogLevel: "info", RateLimits: true, PageCacheMB: 64, JobWorkers: 4,
+		Media: defaultMediaConfig()}
 }
 
 // Validate names the first bad field.
@@ -56,10 +59,13 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
+	if c.JobWorkers < 1 || c.JobWorkers > 64 {
+		return fmt.Errorf("--job-workers %d: want 1 to 64", c.JobWorkers)
+	}
 	if c.PageCacheMB < 0 || c.PageCacheMB > 1<<20 {
 		return fmt.Errorf("--page-cache-mb %d: want megabytes from 0 (off) to 1048576", c.PageCacheMB)
 	}
-	return nil
+	return c.Media.validate()
 }
 
 // bindFlags registers the common flags on fs, with defaults taken from the
@@ -78,11 +84,26 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "address to listen on (HEADLINE_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public URL of the site, e.g. https://news.example (HEADLINE_BASE_URL)")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
+		fs.IntVar(&c.JobWorkers, "job-workers", envInt(getenv, "HEADLINE_JOB_WORKERS", c.JobWorkers), "background jobs (media processing) this instance runs at once (HEADLINE_JOB_WORKERS)")
 		fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "HEADLINE_PAGE_CACHE_MB", c.PageCacheMB), "memory in MB for article pages kept for readers without cookies; 0 turns the cache off (HEADLINE_PAGE_CACHE_MB)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
 		fs.BoolVar(&c.RateLimits, "rate-limits", env("RATE_LIMITS", strconv.FormatBool(c.RateLimits)) != "false",
 			"apply the moderation settings' rate limits; --rate-limits=false only for load tests (HEADLINE_RATE_LIMITS=false)")
+		bindMediaFlags(fs, &c.Media, env)
 	}
+}
+
+// bindMediaFlags registers the upload and media storage flags.
+func bindMediaFlags(fs *flag.FlagSet, m *MediaConfig, env func(name, def string) string) {
+	intEnv := func(name string, def int) int { return numberOr(env(name, ""), def) }
+	fs.IntVar(&m.MaxImageMB, "media-max-image-mb", intEnv("MEDIA_MAX_IMAGE_MB", m.MaxImageMB), "largest image upload in MB (HEADLINE_MEDIA_MAX_IMAGE_MB)")
+	fs.IntVar(&m.MaxVideoMB, "media-max-video-mb", intEnv("MEDIA_MAX_VIDEO_MB", m.MaxVideoMB), "largest video upload in MB (HEADLINE_MEDIA_MAX_VIDEO_MB)")
+	fs.BoolVar(&m.Transcode, "media-transcode", env("MEDIA_TRANSCODE", "true") != "false", "transcode videos browsers cannot play to H.264/AAC MP4 (HEADLINE_MEDIA_TRANSCODE=false to turn off)")
+	fs.StringVar(&m.S3.Endpoint, "media-s3-endpoint", env("MEDIA_S3_ENDPOINT", m.S3.Endpoint), "S3-compatible endpoint (host:port or URL) for media instead of the data folder (HEADLINE_MEDIA_S3_ENDPOINT)")
+	fs.StringVar(&m.S3.Bucket, "media-s3-bucket", env("MEDIA_S3_BUCKET", m.S3.Bucket), "S3 bucket for media (HEADLINE_MEDIA_S3_BUCKET)")
+	fs.StringVar(&m.S3.AccessKey, "media-s3-access-key", env("MEDIA_S3_ACCESS_KEY", m.S3.AccessKey), "S3 access key (HEADLINE_MEDIA_S3_ACCESS_KEY)")
+	fs.StringVar(&m.S3.SecretKey, "media-s3-secret-key", env("MEDIA_S3_SECRET_KEY", m.S3.SecretKey), "S3 secret key; prefer the environment variable (HEADLINE_MEDIA_S3_SECRET_KEY)")
+	fs.StringVar(&m.S3.Region, "media-s3-region", env("MEDIA_S3_REGION", m.S3.Region), "S3 region, if the service needs one (HEADLINE_MEDIA_S3_REGION)")
 }
 
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
@@ -143,10 +164,14 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
-// envInt reads a number from the environment; a value that is not one
-// gives -1, which Validate refuses with the flag's name.
+// envInt reads a number from the environment (numberOr).
 func envInt(getenv func(string) string, name string, def int) int {
-	v := getenv(name)
+	return numberOr(getenv(name), def)
+}
+
+// numberOr is v as a number, def when v is empty, and -1 when v is not a
+// number, which every numeric flag's check refuses with the flag's name.
+func numberOr(v string, def int) int {
 	if v == "" {
 		return def
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/jobs"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
@@ -61,6 +62,25 @@ type services struct {
 	// moderation is set by runServe after any demo seeding (the demo's
 	// comments are the site's own, not for moderators to judge).
 	moderation *moderation.Service
+
+	media *mediaParts // nil: uploads off (tests that build services alone)
+}
+
+// mediaService is the media service, or nil when media is not wired.
+func (s services) mediaService() *media.Service {
+	if s.media == nil {
+		return nil
+	}
+	return s.media.svc
+}
+
+// mediaCapabilities is what media processing can do here, for /admin.
+func (s services) mediaCapabilities() []media.Capability {
+	if s.media == nil {
+		return nil
+	}
+	return s.media.caps
+
 }
 
 // pageCacheTTL bounds how stale a cached page can be in what no write
@@ -125,7 +145,7 @@ func openJobs(ctx context.Context, cfg Config, log *slog.Logger, register func(*
 }
 
 func jobsConfig(cfg Config, log *slog.Logger) jobs.Config {
-	jc := jobs.Config{Log: log}
+	jc := jobs.Config{Log: log, Workers: cfg.JobWorkers}
 	if cfg.DatabaseURL != "" {
 		jc.PostgresURL = cfg.DatabaseURL
 	} else {
@@ -166,6 +186,10 @@ func startBackground(ctx context.Context, svc services, log *slog.Logger) (wait 
 			log.Warn("stop the job queue", "err", err)
 		}
 	}()
+	if svc.media != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); svc.media.requeue(ctx, log) }()
+	}
 	if svc.relay != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); svc.relay.Run(ctx) }()
@@ -216,6 +240,10 @@ func runServeWith(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer svc.jobs.Close()
+	if svc.media, err = openMedia(ctx, cfg, svc.store, svc.jobs, log); err != nil {
+		return err
+	}
+	svc.capabilities = svc.media.jobCapabilities()
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})
@@ -291,7 +319,8 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 
 	deps := ui.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, SecureCookies: cfg.SecureCookies,
 		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, BaseURL: cfg.BaseURL,
-		Capabilities: svc.capabilities, Pages: svc.pages, Moderation: svc.moderation}
+		Capabilities: svc.capabilities, Pages: svc.pages, Moderation: svc.moderation,
+		Media: svc.mediaService(), MediaCapabilities: svc.mediaCapabilities()}
 	if svc.jobs != nil {
 		// Set only when there is a queue: a nil *jobs.Queue in the
 		// interface would not read as "no queue".
@@ -303,7 +332,8 @@ func newHandler(cfg Config, st news.Store, svc services, log *slog.Logger) (http
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments, Log: log, BaseURL: cfg.BaseURL,
-		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, Moderation: svc.moderation}))
+		Following: svc.following, Ranking: svc.ranking, Engagement: svc.engagement, Notify: svc.notify, Moderation: svc.moderation,
+		Media: svc.mediaService()}))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

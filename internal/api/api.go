@@ -20,6 +20,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
@@ -54,6 +55,8 @@ type Deps struct {
 	// Moderation serves the moderation queue and reports; without it
 	// their routes answer 404.
 	Moderation *moderation.Service
+	// Media is uploads and video/image posts; nil: its routes answer 404.
+	Media *media.Service
 }
 
 // server is the API: its dependencies and its routes.

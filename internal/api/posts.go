@@ -42,6 +42,8 @@ type postJSON struct {
 	postItemJSON
 	BodyHTML     string  `json:"body_html"`
 	BodyMarkdown *string `json:"body_markdown,omitempty"`
+	// Media is the main media of a video or image post, null for articles.
+	Media *mediaJSON `json:"media"`
 }
 
 // sourceJSON credits where a republished post comes from.
@@ -80,6 +82,10 @@ func (s *server) postItem(r *http.Request, p *news.Post, now time.Time) postItem
 
 func (s *server) post(r *http.Request, p *news.Post, now time.Time) postJSON {
 	out := postJSON{postItemJSON: s.postItem(r, p, now), BodyHTML: p.BodyHTML}
+	if p.Media != nil {
+		m := s.mediaOut(r, p.Media)
+		out.Media = &m
+	}
 	if publishing.CanEdit(httpx.Account(r.Context()), p) {
 		md := p.BodyMarkdown
 		out.BodyMarkdown = &md
@@ -99,6 +105,8 @@ type postInput struct {
 	SourceURL  string   `json:"source_url"`
 	Status     string   `json:"status"`
 	PublishAt  string   `json:"publish_at"`
+	// MediaID makes a video or image post of an uploaded file.
+	MediaID int64 `json:"media_id"`
 }
 
 // parsePublishAt reads an RFC 3339 time; "" is the zero time.
@@ -123,11 +131,23 @@ func (s *server) createPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Posts.Publish(r.Context(), httpx.Account(r.Context()), publishing.Input{
+	me := httpx.Account(r.Context())
+	main, err := s.mainMedia(r, me, in.MediaID)
+	if err != nil {
+		return err
+	}
+	pin := publishing.Input{
 		Title: in.Title, Summary: in.Summary, Body: in.Body, Lang: in.Lang, Tags: in.Tags,
 		SourceName: in.SourceName, SourceURL: in.SourceURL, Status: in.Status, PublishAt: at,
-	})
+	}
+	if main != nil {
+		pin.Kind = string(main.Kind)
+	}
+	p, err := s.Posts.Publish(r.Context(), me, pin)
 	if err != nil {
+		return err
+	}
+	if err := s.attachMedia(r, p, main); err != nil {
 		return err
 	}
 	return created(w, s.base(r)+Prefix+"/posts/"+strconv.FormatInt(p.ID, 10), s.post(r, p, s.Now()))
@@ -144,7 +164,43 @@ func (s *server) getPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.Media != nil {
+		if err := s.Media.Fill(r.Context(), p); err != nil {
+			return err
+		}
+	}
 	httpx.WriteJSON(w, http.StatusOK, s.post(r, p, s.Now()))
+	return nil
+}
+
+// mainMedia checks the media_id of a new post: 0 is none.
+func (s *server) mainMedia(r *http.Request, me *news.Account, id int64) (*news.Media, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	if s.Media == nil {
+		return nil, invalid("media_id", "Uploads are not enabled on this site.", "uploads are not enabled")
+	}
+	if id < 0 {
+		return nil, invalid("media_id", "That media file does not exist.", "no such media")
+	}
+	return s.Media.MainMedia(r.Context(), me, id)
+}
+
+// attachMedia records the post's main media and the media its body links
+// to, and fills p.Media for the response.
+func (s *server) attachMedia(r *http.Request, p *news.Post, main *news.Media) error {
+	if s.Media == nil {
+		return nil
+	}
+	var mainID int64
+	if main != nil {
+		mainID = main.ID
+	}
+	if err := s.Media.Attach(r.Context(), p, mainID); err != nil {
+		return err
+	}
+	p.Media = main
 	return nil
 }
 
@@ -181,8 +237,17 @@ func (s *server) updatePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.Media != nil {
+		if err := s.Media.Fill(r.Context(), p); err != nil {
+			return err
+		}
+	}
+	main := p.Media
 	p, err = s.Posts.Update(r.Context(), me, id, merged)
 	if err != nil {
+		return err
+	}
+	if err := s.attachMedia(r, p, main); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, s.post(r, p, s.Now()))
@@ -193,7 +258,7 @@ func (s *server) updatePost(w http.ResponseWriter, r *http.Request) error {
 // status is not given, the post keeps its status and time; when it is, the
 // time comes only from publish_at, as on create.
 func (in postPatch) merge(p *news.Post, now time.Time) (publishing.Input, error) {
-	out := publishing.Input{Title: p.Title, Summary: p.Summary, Body: p.BodyMarkdown, Lang: p.Lang, Tags: p.Tags,
+	out := publishing.Input{Kind: p.Kind, Title: p.Title, Summary: p.Summary, Body: p.BodyMarkdown, Lang: p.Lang, Tags: p.Tags,
 		SourceName: p.SourceName, SourceURL: p.SourceURL, Status: string(p.ShownStatus(now)), PublishAt: p.PublishedAt}
 	set := func(dst *string, v *string) {
 		if v != nil {

@@ -59,4 +59,11 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/moderation/settings", s.moderationSettings)
 	s.handle("PUT /api/v1/moderation/settings", s.moderationSettings)
 	s.handle("DELETE /api/v1/moderation/settings", s.moderationSettings)
+
+	// Media: uploads and subtitles need a publisher's token; a media item
+	// is public (its URLs are in the pages that use it), its failure
+	// reason only for its owner.
+	s.handle("POST /api/v1/media", s.uploadMedia)
+	s.handle("GET /api/v1/media/{id}", s.getMedia)
+	s.handle("POST /api/v1/media/{id}/subtitles", s.addSubtitles)
 }

@@ -75,7 +75,7 @@ type Post struct {
 	ID           int64
 	AuthorID     int64
 	Author       *Account // filled by reads
-	Kind         string   // "article"
+	Kind         string   // "article", or "video" / "image" for a post about its main media
 	Title        string
 	Slug         string
 	Summary      string
@@ -92,6 +92,10 @@ type Post struct {
 
 	CommentsCount int64
 	LikesCount    int64
+
+	// Media is the main media of a video or image post. Stores do not fill
+	// it; the media service does, for the pages and responses that show it.
+	Media *Media
 }
 
 // Visible reports whether readers other than the author may see p at now.

@@ -180,3 +180,40 @@ func (w *watched) AddShare(ctx context.Context, postID int64) (int64, error) {
 	}
 	return n, err
 }
+
+// Media changes show on the pages of the posts that use the item, which a
+// media id does not name without a read. They happen once or twice per
+// upload (processing finished or failed for good, a subtitle added), so
+// they drop every page rather than look the posts up.
+
+func (w *watched) FinishMedia(ctx context.Context, id int64, r news.MediaResult) error {
+	err := w.Store.FinishMedia(ctx, id, r)
+	if err == nil {
+		w.inv.InvalidateAll()
+	}
+	return err
+}
+
+func (w *watched) FailMedia(ctx context.Context, id int64, reason string, final bool) error {
+	err := w.Store.FailMedia(ctx, id, reason, final)
+	if err == nil && final {
+		w.inv.InvalidateAll()
+	}
+	return err
+}
+
+func (w *watched) AddSubtitle(ctx context.Context, s *news.Subtitle) error {
+	err := w.Store.AddSubtitle(ctx, s)
+	if err == nil {
+		w.inv.InvalidateAll()
+	}
+	return err
+}
+
+func (w *watched) SetPostMedia(ctx context.Context, postID, mainID int64, embedded []int64) error {
+	err := w.Store.SetPostMedia(ctx, postID, mainID, embedded)
+	if err == nil {
+		w.inv.Invalidate(PostTag(postID))
+	}
+	return err
+}

@@ -97,6 +97,13 @@ func testWatch(t *testing.T, raw news.Store) {
 	must("held comment", raw.CreateComment(ctx, held))
 	check("ModerateComment approve", func() error { _, err := st.ModerateComment(ctx, held.ID, news.ActApprove); return err }, "p1")
 	check("ModerateComment spam", func() error { _, err := st.ModerateComment(ctx, held.ID, news.ActSpam); return err }, "p1")
+	m := &news.Media{OwnerID: author.ID, Kind: news.MediaImage, Key: "ab/cd/abcd.png", MIME: "image/png", Size: 10}
+	must("media", raw.CreateMedia(ctx, m))
+	check("SetPostMedia", func() error { return st.SetPostMedia(ctx, p2.ID, m.ID, nil) }, "p2")
+	check("FinishMedia", func() error { return st.FinishMedia(ctx, m.ID, news.MediaResult{Width: 10, Height: 10}) }, "p1", "p2")
+	check("AddSubtitle", func() error {
+		return st.AddSubtitle(ctx, &news.Subtitle{MediaID: m.ID, Lang: "en", Label: "English", Key: "ef/gh/efgh.vtt"})
+	}, "p1", "p2")
 	check("LikePost", func() error { _, err := st.LikePost(ctx, p2.ID, r); return err }, "p2")
 	check("UnlikePost", func() error { _, err := st.UnlikePost(ctx, p2.ID, r); return err }, "p2")
 	check("AddShare", func() error { _, err := st.AddShare(ctx, p2.ID); return err }, "p2")

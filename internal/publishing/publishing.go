@@ -40,6 +40,9 @@ type Input struct {
 	// future PublishAt is scheduled too.
 	Status    string
 	PublishAt time.Time
+	// Kind is "article" (the default), or "video" or "image" for a post
+	// about its main media, whose text is optional.
+	Kind string
 }
 
 func (in *Input) normalize() {
@@ -65,7 +68,13 @@ func (in *Input) check(now time.Time) error {
 	if len(in.Body) > news.MaxPostBody {
 		p.Add("body", fmt.Sprintf("The text is too long (at most %d KB).", news.MaxPostBody/1000))
 	}
-	news.CheckText(p, "body", "Text", in.Body, news.MaxPostBody, in.Status != string(news.PostDraft))
+	switch in.Kind {
+	case "", "article":
+	case string(news.MediaVideo), string(news.MediaImage):
+	default:
+		p.Add("kind", "Kind must be article, video or image.")
+	}
+	news.CheckText(p, "body", "Text", in.Body, news.MaxPostBody, in.Status != string(news.PostDraft) && (in.Kind == "" || in.Kind == "article"))
 	news.CheckLang(p, "lang", in.Lang)
 	news.CheckTags(p, "tags", in.Tags)
 	news.CheckLine(p, "source_name", "Source name", in.SourceName, news.MaxSourceName, in.SourceURL != "")
@@ -95,6 +104,9 @@ func (s *Service) Publish(ctx context.Context, actor *news.Account, in Input) (*
 		return nil, err
 	}
 	p := &news.Post{AuthorID: actor.ID, Kind: "article"}
+	if in.Kind != "" {
+		p.Kind = in.Kind
+	}
 	if err := apply(p, in, now); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ type site struct {
 	posts    []int64
 	comments []int64
 	sessions []news.Session
+	media    []int64
 }
 
 var t0 = time.Date(2024, 5, 1, 8, 0, 0, 123456789, time.UTC)
@@ -41,7 +42,7 @@ func fillSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	for _, step := range []func(*testing.T, *sqlite.Store) error{s.fillAccounts, s.fillPosts, s.fillComments, s.fillSocial, s.fillModeration} {
+	for _, step := range []func(*testing.T, *sqlite.Store) error{s.fillAccounts, s.fillPosts, s.fillComments, s.fillSocial, s.fillModeration, s.fillMedia} {
 		if err := step(t, st); err != nil {
 			t.Fatal(err)
 		}
@@ -161,6 +162,7 @@ func compare(t *testing.T, s *site, url string) {
 	t.Helper()
 	src, dst := openStores(t, s, url)
 	ctx := t.Context()
+	compareMedia(t, s, src, dst)
 	for _, id := range s.accounts {
 		same(t, "AccountByID", src, dst, func(st news.Store) (*news.Account, error) { return st.AccountByID(ctx, id) })
 		same(t, "PasswordHash", src, dst, func(st news.Store) (string, error) { return st.PasswordHash(ctx, id) })

@@ -103,6 +103,17 @@ var tables = []table{
 		cols: cols(`comment_id:int score:int reasons:text writer:text reports:int`), sums: []string{"reports"}},
 	{name: "comment_reports", key: []string{"comment_id", "reader"},
 		cols: cols(`comment_id:int reader:text reason:text note:text created_at:time`)},
+	// 0005_media. Only the rows move: the blobs stay where they are (the
+	// data folder's media/, or the bucket), under the same keys.
+	{name: "media", key: []string{"id"}, identity: true,
+		cols: cols(`id:int owner_id:int kind:text blob_key:text size:int mime:text status:text failure:text attempts:int
+			width:int height:int duration_ms:int video_codec:text audio_codec:text poster_key:text created_at:time`)},
+	{name: "media_variants", key: []string{"media_id", "width"},
+		cols: cols(`media_id:int width:int height:int blob_key:text size:int`)},
+	{name: "subtitles", key: []string{"id"}, identity: true,
+		cols: cols(`id:int media_id:int lang:text label:text blob_key:text`)},
+	{name: "post_media", key: []string{"post_id", "media_id"},
+		cols: cols(`post_id:int media_id:int role:text`)},
 }
 
 func (t table) colNames() string {

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 	}
 	tests = append(tests, reactionTests...)
 	tests = append(tests, moderationTests...)
+	tests = append(tests, mediaTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)

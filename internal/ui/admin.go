@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/headline/headline/internal/httpx"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/news"
 )
 
@@ -18,6 +19,8 @@ type adminPage struct {
 	Done     string // what the last change did
 	Message  string
 	Errors   map[string]string
+	// Media is what media processing can do on this server.
+	Media []media.Capability
 }
 
 var roles = []news.Role{news.RoleReader, news.RolePublisher, news.RoleModerator, news.RoleAdmin}
@@ -32,8 +35,8 @@ func requireAdmin(viewer *news.Account) error {
 	return nil
 }
 
-func newAdminPage() *adminPage {
-	p := &adminPage{Roles: roles}
+func (s *server) newAdminPage() *adminPage {
+	p := &adminPage{Roles: roles, Media: s.mediaCaps}
 	p.Title = "Admin"
 	return p
 }
@@ -43,7 +46,7 @@ func (s *server) adminForm(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "admin", newAdminPage())
+	return s.render(w, r, http.StatusOK, "admin", s.newAdminPage())
 }
 
 // adminAccounts serves POST /admin/accounts: it sets an account's official
@@ -57,7 +60,7 @@ func (s *server) adminAccounts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := r.PostForm
-	p := newAdminPage()
+	p := s.newAdminPage()
 	p.Handle, p.Official, p.Role = shown(f.Get("handle")), shown(f.Get("official")), shown(f.Get("role"))
 	a, err := s.accounts.SetOfficial(r.Context(), viewer, f.Get("handle"), f.Get("official"))
 	if err == nil && f.Get("role") != "" {

@@ -45,6 +45,7 @@ type articlePage struct {
 	Form       commentForm
 	Held       []commentView // the viewer's own comments awaiting moderation
 	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
+	Media      *mediaView    // the main media of a video or image post (media.go)
 }
 
 // commentView is one comment as the thread shows it.
@@ -152,6 +153,9 @@ func (s *server) articlePage(r *http.Request, p *news.Post, sortName, cursor str
 		return nil, err
 	}
 	page := s.newArticlePage(r, p)
+	if page.Media, err = s.postMedia(r, p); err != nil {
+		return nil, err
+	}
 	page.Sort = sort
 	postURL := page.URL
 	page.SortTopURL, page.SortNewURL, page.SortOldURL = postURL+"?sort=top#comments", postURL+"?sort=new#comments", postURL+"?sort=old#comments"

@@ -69,6 +69,11 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /p/{id}/edit", h(s.editForm))
 	mux.Handle("POST /p/{id}/edit", h(s.edit))
 
+	// Media: uploads from the editor (publishers; JSON for its script) and
+	// the files themselves, with range requests, for everyone.
+	mux.Handle("POST /media", h(s.uploadMedia))
+	mux.Handle("GET /media/{key}", h(s.serveMedia))
+
 	// Administration: admins only.
 	mux.Handle("GET /admin", h(s.adminForm))
 	mux.Handle("POST /admin/accounts", h(s.adminAccounts))

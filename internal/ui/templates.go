@@ -113,7 +113,7 @@ func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
 	pages := map[string]*pageTemplate{}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(templateFuncs(static)).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/"+name+".html")
+			"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/media.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
 		}

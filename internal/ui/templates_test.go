@@ -11,6 +11,7 @@ import (
 
 	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/jobs"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/news"
 )
 
@@ -33,7 +34,7 @@ func samplePages() map[string]page {
 		AuthorOfficial: "Newspaper", BodyHTML: "<p>Yo</p>", CreatedAt: now}
 	errs := map[string]string{"name": "n", "email": "e", "website": "w", "body": "b", "parent_id": "p", "handle": "h",
 		"password": "pw", "title": "t", "summary": "s", "lang": "l", "tags": "tg", "source_name": "sn", "source_url": "su",
-		"publish_at": "pa", "status": "st", "action": "a", "official": "o", "role": "r"}
+		"publish_at": "pa", "status": "st", "action": "a", "official": "o", "role": "r", "file": "f"}
 	return map[string]page{
 		"home":    &homePage{Posts: []postCard{card, sched, draft}, OlderURL: "/?cursor=x"},
 		"tag":     &tagPage{Tag: "health", Posts: []postCard{card}, OlderURL: "/t/health?cursor=x"},
@@ -46,12 +47,15 @@ func samplePages() map[string]page {
 			},
 			Form: commentForm{Action: "/p/7/comments", Guest: true, Name: "N", Email: "e@x.org", Website: "https://x.org", Body: "B",
 				ParentID: 2, ReplyingTo: "Guest", CancelURL: "/@daily/title#respond", Message: "Fix it.", Errors: errs, Token: "t.s"},
+			Media: &mediaView{Kind: "video", URL: "/media/a.mp4", Poster: "/media/p.jpg", Width: 640, Height: 360, Duration: "1:02",
+				Processing: true, Subtitles: []subtitleView{{Lang: "ru", Label: "Русский", URL: "/media/s.vtt"}}},
 			Held: []commentView{{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2"}}},
 		"signin": &authPage{Handle: "h", Next: "/write", Message: "m", Errors: errs},
 		"signup": &authPage{Handle: "h", Name: "n", Email: "e@x.org", Next: "/", Message: "m", Errors: errs},
-		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs,
+		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs, Uploads: true,
 			Form: postForm{Title: "t", Summary: "s", Body: "b", Lang: "en", Tags: "a, b", SourceName: "W", SourceURL: "https://w.example", PublishAt: "2025-03-02T10:00"}},
-		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs},
+		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs,
+			Media: []media.Capability{{Name: "ffmpeg", OK: false, Note: "not installed"}}},
 		"error": &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
 		// The social pages (social_test.go has the fixtures).
 		"headlines":     socialSample("headlines", card, author),

@@ -18,6 +18,7 @@ import (
 	"github.com/headline/headline/internal/engagement"
 	"github.com/headline/headline/internal/following"
 	"github.com/headline/headline/internal/jobs"
+	"github.com/headline/headline/internal/media"
 	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
@@ -63,6 +64,13 @@ type Deps struct {
 	// (tools found or missing), listed on the same page.
 	Jobs         JobsOverview
 	Capabilities []jobs.Capability
+
+	// Media is uploads and video/image posts; nil: the editor takes no
+	// files and /media/ answers 404.
+	Media *media.Service
+	// MediaCapabilities is what media processing can do here (ffmpeg
+	// found or not), shown on the admin page.
+	MediaCapabilities []media.Capability
 }
 
 // server holds the parsed templates and the services; its methods are the
@@ -89,6 +97,9 @@ type server struct {
 
 	jobs         JobsOverview
 	capabilities []jobs.Capability
+
+	media     *media.Service
+	mediaCaps []media.Capability
 }
 
 // New returns the handler for every UI route, /static/ included. State
@@ -101,7 +112,8 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{accounts: d.Accounts, posts: d.Posts, comments: d.Comments, log: d.Log,
 		secure: d.SecureCookies, siteName: d.SiteName, now: d.Now,
 		following: d.Following, ranking: d.Ranking, engagement: d.Engagement, notify: d.Notify, moderation: d.Moderation,
-		baseURL: strings.TrimRight(d.BaseURL, "/"), pagesCache: d.Pages, jobs: d.Jobs, capabilities: d.Capabilities}
+		baseURL: strings.TrimRight(d.BaseURL, "/"), pagesCache: d.Pages, jobs: d.Jobs, capabilities: d.Capabilities,
+		media: d.Media, mediaCaps: d.MediaCapabilities}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

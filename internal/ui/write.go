@@ -17,6 +17,10 @@ const publishAtLayout = "2006-01-02T15:04"
 type postForm struct {
 	Title, Summary, Body, Lang, Tags, SourceName, SourceURL string
 	PublishAt                                               string // datetime-local, UTC
+	// MediaID is an upload already made for this post (by the editor's
+	// script, or by a submit that failed for another reason), so that the
+	// file is not sent again.
+	MediaID string
 }
 
 // writePage is the form for a new post or an edit.
@@ -28,6 +32,8 @@ type writePage struct {
 	Form    postForm
 	Message string
 	Errors  map[string]string
+	// Uploads says whether the form takes files (media is configured).
+	Uploads bool
 }
 
 // requirePublisher refuses readers (403) and sends signed-out people to
@@ -47,28 +53,50 @@ func (s *server) writeForm(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePublisher(viewerOf(r)); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "write", newWritePage(nil, postForm{Lang: "en"}))
+	return s.render(w, r, http.StatusOK, "write", s.newWritePage(nil, postForm{Lang: "en"}))
 }
 
-// write serves POST /write and redirects (303) to the new post.
+// write serves POST /write and redirects (303) to the new post. The form
+// may carry a file (multipart, without JavaScript): it becomes the post's
+// main media.
 func (s *server) write(w http.ResponseWriter, r *http.Request) error {
 	viewer := viewerOf(r)
 	if err := requirePublisher(viewer); err != nil {
 		return err
 	}
-	if err := httpx.ParseForm(w, r); err != nil {
-		return err
+	upErr := s.readWriteForm(w, r)
+	if upErr != nil && !uploadFormError(upErr) {
+		return upErr
 	}
 	form, in, err := readPostForm(r)
+	if upErr != nil {
+		err = upErr
+	}
+	var main *news.Media
+	if err == nil {
+		main, err = s.formMainMedia(r)
+	}
+	if main != nil {
+		in.Kind = string(main.Kind)
+	}
 	var p *news.Post
 	if err == nil {
 		p, err = s.posts.Publish(r.Context(), viewer, in)
 	}
 	if err == nil {
+		err = s.attach(r, p, main)
+	}
+	if err == nil {
 		http.Redirect(w, r, news.PostPath(p), http.StatusSeeOther)
 		return nil
 	}
-	return s.writeFailed(w, r, err, newWritePage(nil, form))
+	return s.writeFailed(w, r, err, s.newWritePage(nil, form))
+}
+
+// uploadFormError reports whether err is about the form's file, so that
+// the form is shown again with the message rather than an error page.
+func uploadFormError(err error) bool {
+	return news.ErrorFields(err)["file"] != ""
 }
 
 // editForm serves GET /p/{id}/edit.
@@ -82,27 +110,54 @@ func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
 	if p.ShownStatus(s.now()) == news.PostScheduled {
 		f.PublishAt = p.PublishedAt.UTC().Format(publishAtLayout)
 	}
-	return s.render(w, r, http.StatusOK, "write", newWritePage(p, f))
+	return s.render(w, r, http.StatusOK, "write", s.newWritePage(p, f))
 }
 
-// edit serves POST /p/{id}/edit and redirects (303) to the post.
+// edit serves POST /p/{id}/edit and redirects (303) to the post. A file
+// sent with the form replaces the post's main media.
 func (s *server) edit(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.editable(r)
 	if err != nil {
 		return err
 	}
-	if err := httpx.ParseForm(w, r); err != nil {
-		return err
+	upErr := s.readWriteForm(w, r)
+	if upErr != nil && !uploadFormError(upErr) {
+		return upErr
 	}
 	form, in, err := readPostForm(r)
+	if upErr != nil {
+		err = upErr
+	}
+	in.Kind = p.Kind
+	var main *news.Media
+	if err == nil {
+		main, err = s.formMainMedia(r)
+	}
+	if err == nil && main == nil {
+		main, err = s.currentMedia(r, p)
+	}
 	if err == nil {
 		p, err = s.posts.Update(r.Context(), viewerOf(r), p.ID, in)
+	}
+	if err == nil {
+		err = s.attach(r, p, main)
 	}
 	if err == nil {
 		http.Redirect(w, r, news.PostPath(p), http.StatusSeeOther)
 		return nil
 	}
-	return s.writeFailed(w, r, err, newWritePage(p, form))
+	return s.writeFailed(w, r, err, s.newWritePage(p, form))
+}
+
+// currentMedia is the post's main media before an edit.
+func (s *server) currentMedia(r *http.Request, p *news.Post) (*news.Media, error) {
+	if s.media == nil {
+		return nil, nil
+	}
+	if err := s.media.Fill(r.Context(), p); err != nil {
+		return nil, err
+	}
+	return p.Media, nil
 }
 
 // editable loads the post in the path if the viewer may edit it.
@@ -122,15 +177,15 @@ func (s *server) editable(r *http.Request) (*news.Post, error) {
 }
 
 func (s *server) writeFailed(w http.ResponseWriter, r *http.Request, err error, page *writePage) error {
-	if !formError(err) {
+	if !formError(err) && !uploadFormError(err) {
 		return err
 	}
 	page.Message, page.Errors = news.ErrorMessage(err), news.ErrorFields(err)
 	return s.render(w, r, httpx.Status(err), "write", page)
 }
 
-func newWritePage(p *news.Post, f postForm) *writePage {
-	page := &writePage{Heading: "Write a post", Action: "/write", Form: f}
+func (s *server) newWritePage(p *news.Post, f postForm) *writePage {
+	page := &writePage{Heading: "Write a post", Action: "/write", Form: f, Uploads: s.media != nil}
 	if p != nil {
 		page.Heading, page.Action, page.PostURL = "Edit post", news.PostIDPath(p.ID)+"/edit", news.PostPath(p)
 	}
@@ -145,7 +200,7 @@ func readPostForm(r *http.Request) (postForm, publishing.Input, error) {
 	f := r.PostForm
 	form := postForm{Title: shown(f.Get("title")), Summary: shown(f.Get("summary")), Body: shown(f.Get("body")),
 		Lang: shown(f.Get("lang")), Tags: shown(f.Get("tags")), SourceName: shown(f.Get("source_name")),
-		SourceURL: shown(f.Get("source_url")), PublishAt: shown(f.Get("publish_at"))}
+		SourceURL: shown(f.Get("source_url")), PublishAt: shown(f.Get("publish_at")), MediaID: shown(f.Get("media_id"))}
 	in := publishing.Input{Title: f.Get("title"), Summary: f.Get("summary"), Body: f.Get("body"), Lang: f.Get("lang"),
 		Tags: []string{f.Get("tags")}, SourceName: f.Get("source_name"), SourceURL: f.Get("source_url")}
 	switch f.Get("action") {

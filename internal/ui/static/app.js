@@ -263,3 +263,76 @@
     setupSelectAll();
   }
 })();
+
+// The editor's file input: the file is uploaded at once with
+// XMLHttpRequest (fetch reports no upload progress) while a progress bar
+// fills. The first upload becomes the post's video or picture (media_id);
+// later images are inserted into the text as Markdown. Without this script
+// the file goes with the form when it is submitted.
+(function () {
+  "use strict";
+
+  var box = document.querySelector(".upload[data-upload-url]");
+  if (!box || !window.FormData || !window.XMLHttpRequest) return;
+  var input = box.querySelector("input[type=file]");
+  var hidden = box.querySelector("input[name=media_id]");
+  var bar = box.querySelector("progress");
+  var status = box.querySelector(".upload-status");
+  var body = document.getElementById("w-body");
+  if (!input || !hidden || !bar || !status) return;
+
+  function insert(text) {
+    if (!body || !text) return;
+    var at = typeof body.selectionStart === "number" ? body.selectionStart : body.value.length;
+    var before = body.value.slice(0, at), after = body.value.slice(at);
+    var pad = before && !/\n\n$/.test(before) ? "\n\n" : "";
+    body.value = before + pad + text + "\n\n" + after;
+  }
+
+  function done(xhr, file) {
+    input.disabled = false;
+    var res = null;
+    try { res = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: a proxy's error page */ }
+    if (xhr.status !== 201 || !res) {
+      bar.hidden = true;
+      status.textContent = (res && res.error && res.error.message) || "The upload failed (" + xhr.status + ").";
+      return;
+    }
+    bar.value = 100;
+    input.value = ""; // uploaded: the form must not send it again
+    if (!hidden.value) {
+      hidden.value = String(res.id);
+      status.textContent = "Uploaded " + file.name + ": it is the post's " + res.kind + ".";
+    } else if (res.markdown) {
+      insert(res.markdown);
+      status.textContent = "Uploaded " + file.name + ": the image is in the text.";
+    } else {
+      status.textContent = "Uploaded " + file.name + ". A post has one video; this one is not used.";
+    }
+    box.setAttribute("data-uploaded", String(res.id));
+  }
+
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var fd = new FormData();
+    fd.append("file", file, file.name);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", box.getAttribute("data-upload-url"));
+    xhr.upload.addEventListener("progress", function (ev) {
+      if (ev.lengthComputable) bar.value = Math.floor(ev.loaded * 100 / ev.total);
+    });
+    xhr.addEventListener("load", function () { done(xhr, file); });
+    xhr.addEventListener("error", function () {
+      input.disabled = false;
+      bar.hidden = true;
+      status.textContent = "The upload failed: the connection was lost.";
+    });
+    bar.hidden = false;
+    bar.value = 0;
+    box.removeAttribute("data-uploaded");
+    status.textContent = "Uploading " + file.name + "…";
+    input.disabled = true;
+    xhr.send(fd);
+  });
+})();
