@@ -108,7 +108,7 @@ func TestBrowserHeldCommentAndApproval(t *testing.T) {
 	// the report reaches the moderator's queue.
 	if err := chromedp.Do(other,
 		chromedp.Evaluate[chromedp.Void](`window.__noReload = "still here"`),
-		chromedp.Click(chromedp.CSS(`#comments details.report summary`)),
+		chromedp.Click(chromedp.CSS(`#comments a.report-link`)),
 		chromedp.SetValue(chromedp.CSS(`#comments .report-form select[name="reason"]`), "spam"),
 		chromedp.Click(chromedp.CSS(`#comments .report-form button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#comments .report-done`)),

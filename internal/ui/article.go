@@ -44,6 +44,7 @@ type articlePage struct {
 	EditError  string
 	Form       commentForm
 	Held       []commentView // the viewer's own comments awaiting moderation
+	ReportForm *reportForm   // the report form app.js shows under a comment; nil without moderation
 	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
 	Media      *mediaView    // the main media of a video or image post (media.go)
 }

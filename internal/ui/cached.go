@@ -64,11 +64,9 @@ func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page pageca
 			s.log.WarnContext(r.Context(), "guest form token", "err", err)
 		}
 	}
-	body := make([]byte, 0, len(page.Body)-len(tokenHole)+len(tok))
-	body = append(body, page.Body[:page.Hole]...)
-	body = append(body, tok...)
-	body = append(body, page.Body[page.Hole+len(tokenHole):]...)
-	s.writePage(w, r, http.StatusOK, body)
+	// Written in three parts: copying a 100 KB page per reader to change
+	// 30 bytes would cost more than the rest of the hit.
+	s.writePage(w, r, http.StatusOK, page.Body[:page.Hole], []byte(tok), page.Body[page.Hole+len(tokenHole):])
 }
 
 // renderCached renders the article page p and keeps it for the next reader

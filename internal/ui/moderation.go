@@ -26,6 +26,7 @@ func (s *server) fillModeration(r *http.Request, page *articlePage, vc viewCtx) 
 		return err
 	}
 	page.Held = vc.list(held)
+	page.ReportForm = &reportForm{Back: vc.back, Suffix: "-t"}
 	return nil
 }
 
@@ -216,7 +217,7 @@ func (s *server) reportComment(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return s.reportRefused(w, r, err)
 	}
 	return s.backTo(w, r, id)
 }

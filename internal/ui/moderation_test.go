@@ -167,14 +167,30 @@ func TestReportAndSettingsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	reader := e.browser()
+	cid := strconv.FormatInt(c.ID, 10)
 	page := reader.get(news.PostPath(post))
-	if !strings.Contains(page.body, `action="/c/`+strconv.FormatInt(c.ID, 10)+`/report"`) {
-		t.Fatal("no report form under the comment")
+	// A link under each comment, and the form once on the page (app.js
+	// shows it under the comment), not a form per comment.
+	if !strings.Contains(page.body, `href="/c/`+cid+`/report?back=`) || strings.Count(page.body, `class="report-form"`) != 1 ||
+		!strings.Contains(page.body, `<template id="report-form-template">`) {
+		t.Fatal("article page: want a report link per comment and one report form template")
 	}
-	r := reader.post("/c/"+strconv.FormatInt(c.ID, 10)+"/report", url.Values{"reason": {"abuse"}, "note": {"insulting"}, "back": {news.PostPath(post)}})
-	wantStatus(t, r, http.StatusSeeOther)
-	r = reader.post("/c/"+strconv.FormatInt(c.ID, 10)+"/report", url.Values{"reason": {"nonsense"}})
+	// Without JavaScript the link opens the report page.
+	form := reader.get("/c/" + cid + "/report?back=" + url.QueryEscape(news.PostPath(post)))
+	wantStatus(t, form, http.StatusOK)
+	if !strings.Contains(form.body, `action="/c/`+cid+`/report"`) || !contains(form.body, "Something rude") ||
+		!strings.Contains(form.body, `name="back" value="`+news.PostPath(post)+`"`) {
+		t.Fatalf("report page:\n%s", text(form.body))
+	}
+	wantStatus(t, reader.get("/c/999999/report"), http.StatusNotFound)
+	// A refused report comes back as the form, with the note kept.
+	r := reader.post("/c/"+cid+"/report", url.Values{"reason": {"nonsense"}, "note": {"kept <note>"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if !strings.Contains(r.body, "kept &lt;note&gt;</textarea>") || !strings.Contains(r.body, `class="report-form"`) {
+		t.Fatalf("refused report:\n%s", text(r.body))
+	}
+	r = reader.post("/c/"+cid+"/report", url.Values{"reason": {"abuse"}, "note": {"insulting"}, "back": {news.PostPath(post)}})
+	wantStatus(t, r, http.StatusSeeOther)
 
 	m := e.browser()
 	m.signIn("mod")

@@ -54,6 +54,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /moderation/settings", h(s.moderationSettings))
 	mux.Handle("POST /moderation/settings", h(s.saveModerationSettings))
 	mux.Handle("POST /moderation/bans/{id}/delete", h(s.liftBan))
+	mux.Handle("GET /c/{id}/report", h(s.reportCommentForm))
 	mux.Handle("POST /c/{id}/report", h(s.reportComment))
 
 	// Accounts.

@@ -21,7 +21,7 @@ var templateFS embed.FS
 // pageNames are the page templates; each is parsed together with
 // layout.html and partials.html and defines "content".
 var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup", "write", "admin", "error",
-	"headlines", "timeline", "notifications", "follows", "admin_jobs", "moderation", "moderation_settings"}
+	"headlines", "timeline", "notifications", "follows", "admin_jobs", "moderation", "moderation_settings", "report"}
 
 // pageTemplate is one page parsed with the shared layout.
 type pageTemplate struct{ t *template.Template }
@@ -134,16 +134,23 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	return nil
 }
 
-// writePage sends a rendered page.
-func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+// writePage sends a rendered page, given in one or more parts.
+func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, parts ...[]byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages show who is signed in and what they typed: never share them.
 	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	h.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	if _, err := w.Write(body); err != nil {
-		s.log.DebugContext(r.Context(), "write page", "err", err)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			s.log.DebugContext(r.Context(), "write page", "err", err)
+			return
+		}
 	}
 }
 

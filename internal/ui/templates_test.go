@@ -69,6 +69,8 @@ func samplePages() map[string]page {
 		// The moderation pages (moderation_test.go has the fixtures).
 		"moderation":          moderationSample("moderation", guest, errs),
 		"moderation_settings": moderationSample("moderation_settings", guest, errs),
+		"report": &reportPage{Comment: &commentView{Comment: guest, HTML: "<p>Hi</p>"}, Error: "Pick a reason.",
+			Form: reportForm{Action: "/c/2/report", Back: "/@daily/title", Note: "why <b>"}},
 	}
 }
 

@@ -256,7 +256,28 @@
     bar.insertBefore(label, bar.firstChild);
   }
 
+  // "Report" opens the page's one report form under the comment, instead
+  // of the report page it links to.
+  function onReportLink(ev) {
+    var link = ev.target;
+    if (!link || !link.classList || !link.classList.contains("report-link")) return;
+    var tpl = document.getElementById("report-form-template");
+    if (!tpl || !tpl.content) return;
+    ev.preventDefault();
+    var actions = link.parentNode;
+    var open = actions.querySelector(".report-form");
+    if (open) { open.remove(); return; }
+    var form = tpl.content.firstElementChild.cloneNode(true);
+    form.action = link.href.split("?")[0];
+    var id = form.action.split("/").slice(-2)[0];
+    form.querySelectorAll("[id]").forEach(function (el) { el.id = el.id + "-" + id; });
+    form.querySelectorAll("label[for]").forEach(function (el) { el.htmlFor = el.htmlFor + "-" + id; });
+    actions.appendChild(form);
+    form.querySelector("select").focus();
+  }
+
   document.addEventListener("submit", onReport);
+  document.addEventListener("click", onReportLink);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setupSelectAll);
   } else {
