@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/headline/headline/internal/news"
@@ -114,22 +115,53 @@ func accountValue(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-// CountHits bumps fixed-window counters through the writer, like any
-// other write, and drops expired windows through rate_counters_window.
+// CountHits bumps fixed-window counters. On SQLite they live in memory:
+// one process serves a SQLite site, so there is nothing to share, and a
+// counter matters for a minute. Kept in the database they cost a durable
+// write of their own: a comment paid two syncs, one for its limit and one
+// for itself. A restart forgets the current minute's counts. (PostgreSQL
+// keeps them in rate_counters, shared by every instance.)
 func (s *Store) CountHits(ctx context.Context, keys []string, window, expired time.Time) ([]int64, error) {
-	out := make([]int64, len(keys))
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		for i, k := range keys {
-			err := tx.QueryRowContext(ctx, `INSERT INTO rate_counters (key, win_start, count) VALUES (?, ?, 1)
-				ON CONFLICT (key, win_start) DO UPDATE SET count = count + 1 RETURNING count`, k, window.Unix()).Scan(&out[i])
-			if err != nil {
-				return err
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.rates.hit(keys, window.Unix(), expired.Unix()), nil
+}
+
+// rateCounters are fixed-window counters by key and window start.
+type rateCounters struct {
+	mu     sync.Mutex
+	counts map[rateKey]int64
+	swept  int64 // the expiry of the last sweep
+}
+
+type rateKey struct {
+	key string
+	win int64
+}
+
+func newRateCounters() *rateCounters { return &rateCounters{counts: map[rateKey]int64{}} }
+
+// hit adds one to each key's counter in window win and returns the new
+// counts; windows before expired are dropped, once per new expiry.
+func (c *rateCounters) hit(keys []string, win, expired int64) []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if expired > c.swept {
+		for k := range c.counts {
+			if k.win < expired {
+				delete(c.counts, k)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM rate_counters WHERE win_start < ?`, expired.Unix())
-		return err
-	})
-	return out, dbErr(err, "count hits", msgs{})
+		c.swept = expired
+	}
+	out := make([]int64, len(keys))
+	for i, k := range keys {
+		rk := rateKey{k, win}
+		c.counts[rk]++
+		out[i] = c.counts[rk]
+	}
+	return out
 }
 
 // AddBan stores a ban, or returns the one already there.

@@ -39,6 +39,8 @@ type Store struct {
 	// tx is set on the view that Bulk hands out: every read and write of
 	// that view runs in this one writer transaction.
 	tx *sql.Tx
+
+	rates *rateCounters // rate-limit counters (moderation.go)
 }
 
 // readers is the size of the read pool.
@@ -85,7 +87,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{Now: time.Now, w: w}
+	s := &Store{Now: time.Now, w: w, rates: newRateCounters()}
 	// Migrate before the readers open: the writer's first connection also
 	// switches the file to WAL, which is persistent, so readers need not.
 	if err := s.migrate(ctx); err != nil {
@@ -152,7 +154,7 @@ func (s *Store) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
 		return fn(s)
 	}
 	view := func(tx *sql.Tx) error {
-		return fn(&Store{Now: s.Now, w: s.w, r: s.r, tx: tx})
+		return fn(&Store{Now: s.Now, w: s.w, r: s.r, tx: tx, rates: s.rates})
 	}
 	if s.gc == nil {
 		return inTx(ctx, s.w, view)
