@@ -244,6 +244,8 @@ func runServeWith(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	svc.capabilities = svc.media.jobCapabilities()
+	// Deleting a post removes the blobs of media no other post uses.
+	svc.posts.ReleaseMedia = svc.media.svc.ReleasePost
 
 	if cfg.Demo {
 		res, err := demo.Seed(ctx, st, demo.Services{Accounts: svc.accounts, Posts: svc.posts, Comments: svc.comments})

@@ -68,7 +68,7 @@ func TestErrors(t *testing.T) {
 		{"unknown nested path", req{Method: "GET", Path: postPath + "/likes"}, 404, "not_found", ""},
 		{"edit unknown post", req{Method: "PATCH", Path: "/api/v1/posts/999999", Token: pub, Body: `{"title":"x"}`}, 404, "not_found", ""},
 
-		{"wrong method", req{Method: "DELETE", Path: postPath}, 405, "method_not_allowed", ""},
+		{"wrong method", req{Method: "PUT", Path: postPath}, 405, "method_not_allowed", ""},
 		{"wrong method on a list", req{Method: "PUT", Path: "/api/v1/posts"}, 405, "method_not_allowed", ""},
 
 		{"body over 1 MB", req{Method: "POST", Path: "/api/v1/posts", Token: pub, Body: big}, 413, "too_large", ""},
@@ -147,8 +147,8 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
-	if allow := e.do(req{Method: "DELETE", Path: postPath}).Header.Get("Allow"); !strings.Contains(allow, "PATCH") {
-		t.Errorf("Allow for a post = %q, want GET and PATCH", allow)
+	if allow := e.do(req{Method: "PUT", Path: postPath}).Header.Get("Allow"); !strings.Contains(allow, "PATCH") || !strings.Contains(allow, "DELETE") {
+		t.Errorf("Allow for a post = %q, want GET, PATCH and DELETE", allow)
 	}
 	if h := e.do(req{Method: "GET", Path: "/api/v1/me", Token: "bad"}).Header.Get("WWW-Authenticate"); !strings.Contains(h, `error="invalid_token"`) {
 		t.Errorf("WWW-Authenticate for a refused token = %q", h)

@@ -173,6 +173,21 @@ func (s *server) getPost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// deletePost handles DELETE /api/v1/posts/{id}: 204 with no body. The
+// author, moderators and admins may; the post's media nobody else uses
+// goes with it.
+func (s *server) deletePost(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "post")
+	if err != nil {
+		return err
+	}
+	if err := s.Posts.Delete(r.Context(), httpx.Account(r.Context()), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // mainMedia checks the media_id of a new post: 0 is none.
 func (s *server) mainMedia(r *http.Request, me *news.Account, id int64) (*news.Media, error) {
 	if id == 0 {

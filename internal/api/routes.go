@@ -19,9 +19,11 @@ func (s *server) routes() {
 	// Writes open to guests (name and email instead of a token).
 	s.handle("POST /api/v1/posts/{id}/comments", s.createComment)
 
-	// Writes that need a token: publishers and admins.
+	// Writes that need a token: publishers and admins; deleting also the
+	// author who may no longer publish, and moderators.
 	s.handle("POST /api/v1/posts", s.createPost)
 	s.handle("PATCH /api/v1/posts/{id}", s.updatePost)
+	s.handle("DELETE /api/v1/posts/{id}", s.deletePost)
 
 	// Comments after writing: likes need a token; edit and delete are the
 	// writer's (or a moderator's), pins the post author's or a moderator's.

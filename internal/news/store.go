@@ -63,6 +63,12 @@ type PostStore interface {
 	// UpdatePost stores p's editable fields and status, keeping the author's
 	// PostsCount right when the status changes.
 	UpdatePost(ctx context.Context, p *Post) error
+	// DeletePost removes the post with its comments, likes, views, tags,
+	// notifications and media references (not the media itself: see
+	// MediaStore.ReleasePostMedia, which must run first), and takes it off
+	// the author's PostsCount when it was counted. A missing post is
+	// NotFound.
+	DeletePost(ctx context.Context, id int64) error
 	PostByID(ctx context.Context, id int64) (*Post, error)
 	PostBySlug(ctx context.Context, authorID int64, slug string) (*Post, error)
 	ListPosts(ctx context.Context, f PostFilter) ([]*Post, error)

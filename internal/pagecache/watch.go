@@ -61,6 +61,23 @@ func (w *watched) UpdatePost(ctx context.Context, p *news.Post) error {
 	return err
 }
 
+// DeletePost drops the post's pages and its author's (the byline shows
+// the post count, the profile lists the post). The post is read first: once
+// deleted, nothing says who wrote it.
+func (w *watched) DeletePost(ctx context.Context, id int64) error {
+	p, readErr := w.Store.PostByID(ctx, id)
+	err := w.Store.DeletePost(ctx, id)
+	switch {
+	case err != nil:
+	case readErr != nil:
+		// Deleted, yet the read failed: drop everything rather than serve it.
+		w.inv.InvalidateAll()
+	default:
+		w.inv.Invalidate(PostTag(id), AccountTag(p.AuthorID))
+	}
+	return err
+}
+
 func (w *watched) CreateComment(ctx context.Context, c *news.Comment) error {
 	err := w.Store.CreateComment(ctx, c)
 	if err == nil {

@@ -116,6 +116,32 @@ func testWatch(t *testing.T, raw news.Store) {
 		return err
 	}, "p1", "p2")
 	check("Bulk", func() error { return st.Bulk(ctx, func(news.Store) error { return nil }) }, "p1", "p2")
+	// DeletePost drops the post's pages and the author's, not another
+	// post's.
+	p3 := post("three")
+	deleted := func(id int64) func() error {
+		return func() error {
+			tk := cache.Ticket()
+			cache.Put(tk, "p3", pg([]byte("3")), pagecache.PostTag(p3.ID))
+			cache.Put(tk, "byline", pg([]byte("b")), pagecache.AccountTag(author.ID))
+			cache.Put(tk, "p1 alone", pg([]byte("1")), pagecache.PostTag(p1.ID))
+			return st.DeletePost(ctx, id)
+		}
+	}
+	must("delete p3", deleted(p3.ID)())
+	for k, want := range map[string]bool{"p3": false, "byline": false, "p1 alone": true} {
+		if _, ok := cache.Get(k); ok != want {
+			t.Errorf("DeletePost: page %s cached = %v, want %v", k, ok, want)
+		}
+	}
+	if err := deleted(p3.ID)(); news.ErrorCode(err) != news.NotFound {
+		t.Fatalf("DeletePost again = %v, want NotFound", err)
+	}
+	for _, k := range []string{"p3", "byline", "p1 alone"} {
+		if _, ok := cache.Get(k); !ok {
+			t.Errorf("a refused DeletePost dropped page %s", k)
+		}
+	}
 	// Writes no article page shows keep the pages.
 	check("RecordViews", func() error {
 		_, err := st.RecordViews(ctx, []news.ViewMark{{PostID: p1.ID, ReaderKey: "a:1"}})

@@ -271,3 +271,27 @@ func listPostsQuery(f news.PostFilter, now time.Time) (string, args) {
 		` ORDER BY ` + timeCol + ` ` + dir + `, ` + idCol + ` ` + dir + ` LIMIT ` + a.add(limit(f.Limit, 20, maxPage))
 	return q, a
 }
+
+// DeletePost removes post id. Its comments, likes, views, tags,
+// notifications, fan-out job and media references go with it through the
+// foreign keys' ON DELETE CASCADE (see the migrations); only the author's
+// PostsCount needs moving by hand. DELETE waits for a concurrent
+// UpdatePost's row lock and returns the status that update committed, so
+// the count moves by what was really counted.
+func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var authorID int64
+		var status news.PostStatus
+		err := tx.QueryRow(ctx, `DELETE FROM posts WHERE id = $1 RETURNING author_id, status`, id).Scan(&authorID, &status)
+		if err == pgx.ErrNoRows {
+			return notFound(msgNoPost)
+		} else if err != nil {
+			return err
+		}
+		if status == news.PostPublished {
+			return addPostsCount(ctx, tx, authorID, -1)
+		}
+		return nil
+	})
+	return dbErr(err, "delete post", msgs{notFound: msgNoPost})
+}

@@ -16,6 +16,14 @@ import (
 type Service struct {
 	store news.PostStore
 	now   func() time.Time
+
+	// ReleaseMedia, when set, lets go of the media a post uses before the
+	// post is deleted (media.Service.ReleasePost, wired in cmd/headline so
+	// that publishing does not import media). It runs first because the
+	// post's media references go with the post row (ON DELETE CASCADE):
+	// afterwards nothing would say which media it used, and media nobody
+	// uses would stay forever.
+	ReleaseMedia func(ctx context.Context, postID int64) error
 }
 
 // New returns a Service. now may be nil for time.Now.
@@ -159,6 +167,31 @@ func (s *Service) Update(ctx context.Context, actor *news.Account, id int64, in 
 	return p, nil
 }
 
+// Delete removes a post with its comments, likes and notifications, and
+// releases its media. The author and moderators may; to anyone else who
+// may not see the post it does not exist.
+func (s *Service) Delete(ctx context.Context, actor *news.Account, id int64) error {
+	if actor == nil {
+		return news.Errorf(news.Unauthorized, "Sign in to delete posts.")
+	}
+	p, err := s.store.PostByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !CanDelete(actor, p) {
+		if _, err := s.visible(actor, p); err != nil {
+			return err
+		}
+		return news.Errorf(news.Forbidden, "Only the author or a moderator can delete this post.")
+	}
+	if s.ReleaseMedia != nil {
+		if err := s.ReleaseMedia(ctx, id); err != nil {
+			return fmt.Errorf("release media of post %d: %w", id, err)
+		}
+	}
+	return s.store.DeletePost(ctx, id)
+}
+
 // apply copies checked input onto p, rendering the body.
 func apply(p *news.Post, in Input, now time.Time) error {
 	html, err := render.Article(in.Body)
@@ -229,6 +262,13 @@ func CanSeeUnpublished(viewer *news.Account, p *news.Post) bool {
 // CanEdit reports whether viewer may edit p.
 func CanEdit(viewer *news.Account, p *news.Post) bool {
 	return viewer != nil && viewer.Role.CanPublish() && (viewer.ID == p.AuthorID || viewer.Role == news.RoleAdmin)
+}
+
+// CanDelete reports whether viewer may delete p: its author, even one no
+// longer allowed to publish, and moderators and admins, who take down
+// what breaks the rules (editing stays with the author and admins).
+func CanDelete(viewer *news.Account, p *news.Post) bool {
+	return viewer != nil && (viewer.ID == p.AuthorID || viewer.Role.CanModerate())
 }
 
 // Query selects a page of posts.

@@ -1,6 +1,9 @@
 package publishing_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 )
 
 type fixture struct {
+	st     news.Store
 	svc    *publishing.Service
 	now    time.Time
 	writer *news.Account
@@ -25,7 +29,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &fixture{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
+	f := &fixture{st: st, now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)}
 	f.svc = publishing.New(st, func() time.Time { return f.now })
 	mk := func(handle string, role news.Role) *news.Account {
 		a := &news.Account{Handle: handle, Name: handle, Role: role}
@@ -147,5 +151,78 @@ func TestDraftsAreOnlyTheirAuthors(t *testing.T) {
 	}
 	if _, err := f.svc.List(ctx, nil, publishing.Query{Cursor: "garbage"}); news.ErrorCode(err) != news.Invalid {
 		t.Fatalf("bad cursor: %v", err)
+	}
+}
+
+func TestDeleteRules(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	other := &news.Account{Handle: "other", Name: "other", Role: news.RolePublisher}
+	if err := f.st.CreateAccount(ctx, other, "x"); err != nil {
+		t.Fatal(err)
+	}
+	publish := func(status string) *news.Post {
+		t.Helper()
+		p, err := f.svc.Publish(ctx, f.writer, publishing.Input{Title: "T " + status, Body: "B", Status: status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p, draft := publish("published"), publish("draft")
+	var released []int64
+	f.svc.ReleaseMedia = func(ctx context.Context, id int64) error {
+		// The post still exists: its media references are still there.
+		if _, err := f.st.PostByID(ctx, id); err != nil {
+			t.Errorf("ReleaseMedia ran after the post was gone: %v", err)
+		}
+		released = append(released, id)
+		return nil
+	}
+	for _, tc := range []struct {
+		who  *news.Account
+		post *news.Post
+		want news.Code
+	}{
+		{nil, p, news.Unauthorized},
+		{f.reader, p, news.Forbidden},
+		{other, p, news.Forbidden},
+		{f.reader, draft, news.NotFound}, // a draft does not exist for others
+		{f.writer, &news.Post{ID: draft.ID + 100}, news.NotFound},
+	} {
+		if err := f.svc.Delete(ctx, tc.who, tc.post.ID); news.ErrorCode(err) != tc.want {
+			t.Errorf("Delete(%v, post %d) = %v, want %s", tc.who, tc.post.ID, err, tc.want)
+		}
+	}
+	if len(released) != 0 {
+		t.Fatalf("refused deletes released media of %v", released)
+	}
+
+	// A failed release leaves the post in place, to be deleted again.
+	f.svc.ReleaseMedia = func(context.Context, int64) error { return errors.New("blob store down") }
+	if err := f.svc.Delete(ctx, f.writer, p.ID); err == nil {
+		t.Fatal("Delete succeeded though its media could not be released")
+	}
+	if _, err := f.st.PostByID(ctx, p.ID); err != nil {
+		t.Fatalf("the post went though its media stayed: %v", err)
+	}
+	f.svc.ReleaseMedia = func(ctx context.Context, id int64) error { released = append(released, id); return nil }
+
+	if err := f.svc.Delete(ctx, f.writer, p.ID); err != nil {
+		t.Fatalf("author delete: %v", err)
+	}
+	if err := f.svc.Delete(ctx, f.mod, draft.ID); err != nil {
+		t.Fatalf("moderator delete of a draft: %v", err)
+	}
+	for _, id := range []int64{p.ID, draft.ID} {
+		if _, err := f.st.PostByID(ctx, id); news.ErrorCode(err) != news.NotFound {
+			t.Errorf("post %d after delete: %v", id, err)
+		}
+	}
+	if fmt.Sprint(released) != fmt.Sprint([]int64{p.ID, draft.ID}) {
+		t.Fatalf("released media of %v, want %v", released, []int64{p.ID, draft.ID})
+	}
+	if err := f.svc.Delete(ctx, f.writer, p.ID); news.ErrorCode(err) != news.NotFound {
+		t.Fatalf("second delete: %v", err)
 	}
 }

@@ -351,3 +351,27 @@ func fillTags(ctx context.Context, tx *sql.Tx, posts []*news.Post) error {
 	}
 	return rows.Err()
 }
+
+// DeletePost removes post id. Its comments, likes, views, tags,
+// notifications, fan-out job and media references go with it through the
+// foreign keys' ON DELETE CASCADE (see the migrations); only the author's
+// PostsCount needs moving by hand.
+func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var authorID int64
+		var status news.PostStatus
+		err := tx.QueryRowContext(ctx, `DELETE FROM posts WHERE id = ? RETURNING author_id, status`, id).Scan(&authorID, &status)
+		if err == sql.ErrNoRows {
+			return notFound(msgNoPost)
+		} else if err != nil {
+			return err
+		}
+		// CreatePost and UpdatePost count every published post, scheduled
+		// ones included.
+		if status == news.PostPublished {
+			return addPostsCount(ctx, tx, authorID, -1)
+		}
+		return nil
+	})
+	return dbErr(err, "delete post", msgs{notFound: msgNoPost})
+}

@@ -383,3 +383,122 @@ func testListPostsNeedsAuthor(t *testing.T, st news.Store) {
 	_, err = st.ListPosts(ctx(t), news.PostFilter{Scheduled: true, Now: base})
 	wantCode(t, "scheduled of nobody", err, news.Invalid)
 }
+
+// testPostDelete deletes a post that has everything hanging off it and
+// checks that it all goes, the counters stay exact and other posts keep
+// theirs.
+func testPostDelete(t *testing.T, st news.Store) {
+	author, fan := newAccount(t, st, "author"), newAccount(t, st, "fan")
+	follow(t, st, fan, author)
+	now := time.Now()
+	p := newPost(t, st, author, "doomed", news.PostPublished, now.Add(-time.Minute), []string{"news"})
+	keep := newPost(t, st, author, "kept", news.PostPublished, now.Add(-2*time.Minute), []string{"news"})
+	sched := newPost(t, st, author, "later", news.PostPublished, now.Add(time.Hour), nil)
+	draft := newPost(t, st, author, "draft", news.PostDraft, time.Time{}, nil)
+	postsCount := func(want int64) {
+		t.Helper()
+		a, err := st.AccountByID(ctx(t), author.ID)
+		must(t, "AccountByID", err)
+		if a.PostsCount != want {
+			t.Fatalf("PostsCount = %d, want %d", a.PostsCount, want)
+		}
+	}
+	postsCount(3)
+
+	// Everything that hangs off a post: an account's comment and a reply,
+	// likes of both kinds, views, notifications (likes and fan-out) and
+	// media shared with the kept post.
+	top := &news.Comment{PostID: p.ID, AccountID: fan.ID, Body: "first", BodyHTML: "<p>first</p>", Status: news.CommentPublished}
+	must(t, "CreateComment", st.CreateComment(ctx(t), top))
+	reply := newComment(t, st, p, top, news.CommentPublished, "reply")
+	keptComment := newComment(t, st, keep, nil, news.CommentPublished, "stays")
+	for _, c := range []*news.Comment{top, keptComment} {
+		_, err := st.LikeComment(ctx(t), c.ID, news.Reader{AccountID: author.ID})
+		must(t, "LikeComment", err)
+	}
+	for _, id := range []int64{p.ID, keep.ID} {
+		_, err := st.LikePost(ctx(t), id, news.Reader{AccountID: fan.ID})
+		must(t, "LikePost", err)
+	}
+	_, err := st.RecordViews(ctx(t), []news.ViewMark{{PostID: p.ID, ReaderKey: "g:x"}, {PostID: keep.ID, ReaderKey: "g:x"}})
+	must(t, "RecordViews", err)
+	must(t, "NotifyLikes", st.NotifyLikes(ctx(t), author.ID, news.NotifyPostLikes, p.ID, 0))
+	_, err = st.EnqueueFanouts(ctx(t), now.Add(time.Second), 100)
+	must(t, "EnqueueFanouts", err)
+	for {
+		_, found, err := st.FanoutBatch(ctx(t), 100)
+		must(t, "FanoutBatch", err)
+		if !found {
+			break
+		}
+	}
+	img := newMedia(t, st, author, news.MediaImage, "shared-image")
+	must(t, "SetPostMedia p", st.SetPostMedia(ctx(t), p.ID, img.ID, nil))
+	must(t, "SetPostMedia keep", st.SetPostMedia(ctx(t), keep.ID, 0, []int64{img.ID}))
+	if n := notesAbout(t, st, fan.ID, p.ID) + notesAbout(t, st, author.ID, p.ID); n == 0 {
+		t.Fatal("the test set up no notification about the post")
+	}
+
+	must(t, "DeletePost", st.DeletePost(ctx(t), p.ID))
+	_, err = st.PostByID(ctx(t), p.ID)
+	wantCode(t, "PostByID deleted", err, news.NotFound)
+	for _, c := range []*news.Comment{top, reply} {
+		_, err := st.CommentByID(ctx(t), c.ID)
+		wantCode(t, "CommentByID of the deleted post", err, news.NotFound)
+	}
+	liked, err := st.LikedPosts(ctx(t), news.Reader{AccountID: fan.ID}, []int64{p.ID, keep.ID})
+	must(t, "LikedPosts", err)
+	if liked[p.ID] || !liked[keep.ID] {
+		t.Fatalf("LikedPosts after delete = %v, want only the kept post", liked)
+	}
+	if n := notesAbout(t, st, fan.ID, p.ID) + notesAbout(t, st, author.ID, p.ID); n != 0 {
+		t.Fatalf("%d notifications still point at the deleted post", n)
+	}
+	if m, emb, err := st.PostMedia(ctx(t), p.ID); err != nil || m != nil || len(emb) != 0 {
+		t.Fatalf("PostMedia(deleted) = %v, %v, %v; want nothing", m, emb, err)
+	}
+	postsCount(2)
+	timeline, err := st.FollowingTimeline(ctx(t), fan.ID, now, nil, 10)
+	must(t, "FollowingTimeline", err)
+	if len(timeline) != 1 || timeline[0].ID != keep.ID {
+		t.Fatalf("fan's timeline has %d posts, want only the kept one", len(timeline))
+	}
+	wantIDs(t, "tag list", ids(t, st, news.PostFilter{Tag: "news", Now: now}), keep.ID)
+
+	// The other post keeps its comments, likes, views and media.
+	got, err := st.PostByID(ctx(t), keep.ID)
+	must(t, "PostByID kept", err)
+	if got.CommentsCount != 1 || got.LikesCount != 1 || stats(t, st, keep.ID).Views != 1 {
+		t.Fatalf("kept post counters = %d comments, %d likes, %+v", got.CommentsCount, got.LikesCount, stats(t, st, keep.ID))
+	}
+	c, err := st.CommentByID(ctx(t), keptComment.ID)
+	must(t, "CommentByID kept", err)
+	if c.LikesCount != 1 {
+		t.Fatalf("kept comment likes = %d, want 1", c.LikesCount)
+	}
+	if _, emb, err := st.PostMedia(ctx(t), keep.ID); err != nil || len(emb) != 1 || emb[0].ID != img.ID {
+		t.Fatalf("kept post's media = %v, %v", emb, err)
+	}
+
+	// A scheduled post was counted, a draft was not.
+	must(t, "DeletePost scheduled", st.DeletePost(ctx(t), sched.ID))
+	postsCount(1)
+	must(t, "DeletePost draft", st.DeletePost(ctx(t), draft.ID))
+	postsCount(1)
+	wantCode(t, "DeletePost again", st.DeletePost(ctx(t), p.ID), news.NotFound)
+	postsCount(1)
+}
+
+// notesAbout counts accountID's notifications about post postID.
+func notesAbout(t *testing.T, st news.Store, accountID, postID int64) int {
+	t.Helper()
+	notes, err := st.ListNotifications(ctx(t), accountID, 0, 100)
+	must(t, "ListNotifications", err)
+	n := 0
+	for _, x := range notes {
+		if x.PostID == postID {
+			n++
+		}
+	}
+	return n
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"PostUpdate", testPostUpdate},
 		{"PostSlugConflictPerAuthor", testPostSlugConflict},
 		{"PostsCount", testPostsCount},
+		{"PostDelete", testPostDelete},
 		{"ScheduledVisibility", testScheduledVisibility},
 		{"KeysetPagination", testKeysetPagination},
 		{"TagFilter", testTagFilter},

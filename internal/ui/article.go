@@ -30,6 +30,8 @@ type articlePage struct {
 	Shown      news.PostStatus
 	CanEdit    bool
 	EditURL    string
+	CanDelete  bool // moderators may delete what they may not edit
+	DeleteURL  string
 	Pinned     []commentView // first page only
 	Hot        []commentView // first page only
 	Comments   []commentView
@@ -188,7 +190,7 @@ func (s *server) newArticlePage(r *http.Request, p *news.Post) *articlePage {
 	viewer := viewerOf(r)
 	postURL := news.PostPath(p)
 	page := &articlePage{Post: p, Body: template.HTML(p.BodyHTML), URL: postURL, Shown: p.ShownStatus(s.now()), CanEdit: publishing.CanEdit(viewer, p),
-		EditURL: news.PostIDPath(p.ID) + "/edit"}
+		EditURL: news.PostIDPath(p.ID) + "/edit", CanDelete: publishing.CanDelete(viewer, p), DeleteURL: news.PostIDPath(p.ID) + "/delete"}
 	page.Title, page.Lang, page.Path = p.Title, p.Lang, postURL
 	page.Social = s.articleSocial(r, p)
 	page.Form = commentForm{Action: news.PostIDPath(p.ID) + "/comments", Guest: viewer == nil, CancelURL: postURL + "#respond"}

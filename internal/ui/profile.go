@@ -22,6 +22,8 @@ type profilePage struct {
 	Drafts    []postCard
 	Scheduled []postCard
 	Follow    followButton // follow.go
+	// Notice is a line about what just happened ("The post was deleted.").
+	Notice string
 }
 
 func viewerOf(r *http.Request) *news.Account { return httpx.Account(r.Context()) }
@@ -57,6 +59,10 @@ func (s *server) profile(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &profilePage{Account: a, Posts: s.cards(pg.Posts), OlderURL: olderURL(r, "cursor", pg.NextCursor)}
 	p.Title = a.Name + " (@" + a.Handle + ")"
+	if r.URL.Query().Get("deleted") == "1" {
+		// Where deletePost sends the deleter; the post is gone either way.
+		p.Notice = "The post was deleted."
+	}
 	p.Follow = s.followButton(r, a, news.AccountPath(a.Handle))
 	p.Alternates = s.feedLinks(news.AccountPath(a.Handle)+"/", a.Name)
 	if viewer != nil && viewer.ID == a.ID {

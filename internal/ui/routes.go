@@ -69,6 +69,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /write", h(s.write))
 	mux.Handle("GET /p/{id}/edit", h(s.editForm))
 	mux.Handle("POST /p/{id}/edit", h(s.edit))
+	// Deleting: the author, moderators and admins (the service checks).
+	mux.Handle("GET /p/{id}/delete", h(s.deletePostForm))
+	mux.Handle("POST /p/{id}/delete", h(s.deletePost))
 
 	// Media: uploads from the editor (publishers; JSON for its script) and
 	// the files themselves, with range requests, for everyone.

@@ -21,7 +21,8 @@ var templateFS embed.FS
 // pageNames are the page templates; each is parsed together with
 // layout.html and partials.html and defines "content".
 var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup", "write", "admin", "error",
-	"headlines", "timeline", "notifications", "follows", "admin_jobs", "moderation", "moderation_settings", "report"}
+	"headlines", "timeline", "notifications", "follows", "admin_jobs", "moderation", "moderation_settings", "report",
+	"delete_post"}
 
 // pageTemplate is one page parsed with the shared layout.
 type pageTemplate struct{ t *template.Template }

@@ -38,9 +38,9 @@ func samplePages() map[string]page {
 	return map[string]page{
 		"home":    &homePage{Posts: []postCard{card, sched, draft}, OlderURL: "/?cursor=x"},
 		"tag":     &tagPage{Tag: "health", Posts: []postCard{card}, OlderURL: "/t/health?cursor=x"},
-		"profile": &profilePage{Account: author, Own: true, Posts: []postCard{card}, OlderURL: "/@daily?cursor=x", Drafts: []postCard{draft}, Scheduled: []postCard{sched}},
+		"profile": &profilePage{Account: author, Own: true, Posts: []postCard{card}, OlderURL: "/@daily?cursor=x", Drafts: []postCard{draft}, Scheduled: []postCard{sched}, Notice: "The post was deleted."},
 		"article": &articlePage{Post: post, Body: template.HTML(post.BodyHTML), URL: "/@daily/title", Shown: news.PostScheduled,
-			CanEdit: true, EditURL: "/p/7/edit", Sort: news.SortNew, SortNewURL: "?sort=new", SortOldURL: "?sort=old", MoreURL: "?cursor=x",
+			CanEdit: true, EditURL: "/p/7/edit", CanDelete: true, DeleteURL: "/p/7/delete", Sort: news.SortNew, SortNewURL: "?sort=new", SortOldURL: "?sort=old", MoreURL: "?cursor=x",
 			Comments: []commentView{
 				{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2", ReplyURL: "?replyto=2#respond", Report: true},
 				{Comment: member, HTML: "<p>Yo</p>", Anchor: "comment-3", Level: 4, InReplyTo: "Guest", AuthorURL: "/@daily", ReplyURL: "?replyto=3#respond"},
@@ -52,11 +52,12 @@ func samplePages() map[string]page {
 			Held: []commentView{{Comment: guest, HTML: "<p>Hi</p>", Anchor: "comment-2"}}},
 		"signin": &authPage{Handle: "h", Next: "/write", Message: "m", Errors: errs},
 		"signup": &authPage{Handle: "h", Name: "n", Email: "e@x.org", Next: "/", Message: "m", Errors: errs},
-		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs, Uploads: true,
+		"write": &writePage{Heading: "Edit post", Action: "/p/7/edit", PostURL: "/@daily/title", Message: "m", Errors: errs, Uploads: true, DeleteURL: "/p/7/delete",
 			Form: postForm{Title: "t", Summary: "s", Body: "b", Lang: "en", Tags: "a, b", SourceName: "W", SourceURL: "https://w.example", PublishAt: "2025-03-02T10:00"}},
 		"admin": &adminPage{Handle: "daily", Official: "Newspaper", Role: "publisher", Roles: roles, Done: "Updated.", Message: "m", Errors: errs,
 			Media: []media.Capability{{Name: "ffmpeg", OK: false, Note: "not installed"}}},
-		"error": &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
+		"delete_post": &deletePostPage{Post: post, PostURL: "/@daily/title", Action: "/p/7/delete", Message: "Tick the box."},
+		"error":       &errorPage{Status: 404, Heading: "Page not found", Message: "Nothing here."},
 		// The social pages (social_test.go has the fixtures).
 		"headlines":     socialSample("headlines", card, author),
 		"timeline":      socialSample("timeline", card, author),

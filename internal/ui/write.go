@@ -34,6 +34,9 @@ type writePage struct {
 	Errors  map[string]string
 	// Uploads says whether the form takes files (media is configured).
 	Uploads bool
+	// DeleteURL is where the delete form posts, "" when the viewer may
+	// not delete the post (or there is none yet).
+	DeleteURL string
 }
 
 // requirePublisher refuses readers (403) and sends signed-out people to
@@ -110,7 +113,11 @@ func (s *server) editForm(w http.ResponseWriter, r *http.Request) error {
 	if p.ShownStatus(s.now()) == news.PostScheduled {
 		f.PublishAt = p.PublishedAt.UTC().Format(publishAtLayout)
 	}
-	return s.render(w, r, http.StatusOK, "write", s.newWritePage(p, f))
+	page := s.newWritePage(p, f)
+	if publishing.CanDelete(viewerOf(r), p) {
+		page.DeleteURL = news.PostIDPath(p.ID) + "/delete"
+	}
+	return s.render(w, r, http.StatusOK, "write", page)
 }
 
 // edit serves POST /p/{id}/edit and redirects (303) to the post. A file
