@@ -77,8 +77,17 @@ func insertAll(ctx context.Context, tx *sql.Tx, head, tail string, ncols int, ar
 // other writes by group commit), or in the Bulk transaction of a view.
 func (s *Store) bulkWrite(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
 	run := func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
-			return err
+		// A statement that may fail halfway inside a transaction keeps a
+		// statement journal of every page it changes, to undo itself alone;
+		// for a multi-row INSERT that is most of the work of the load. The
+		// whole transaction is undone on any error anyway, so: foreign keys
+		// are checked at COMMIT (defer_foreign_keys lasts one transaction),
+		// inserts say OR FAIL (or OR IGNORE), and nothing needs the journal.
+		for _, p := range []string{fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB), `PRAGMA defer_foreign_keys = ON`,
+			`PRAGMA wal_autocheckpoint = 65536`} {
+			if _, err := tx.ExecContext(ctx, p); err != nil {
+				return err
+			}
 		}
 		return fn(tx)
 	}
@@ -113,7 +122,7 @@ func (s *Store) LoadAccounts(ctx context.Context, list []*news.Account, password
 		args = append(args, a.ID, a.Handle, a.Name, a.Email, a.Bio, string(a.Role), a.Official, passwordHash, a.CreatedAt.UnixMicro())
 	}
 	return s.bulkWrite(ctx, "load accounts", func(tx *sql.Tx) error {
-		return insertAll(ctx, tx, `INSERT INTO accounts (id, handle, name, email, bio, role, official, password_hash, created_at)`, "", 9, args)
+		return insertAll(ctx, tx, `INSERT OR FAIL INTO accounts (id, handle, name, email, bio, role, official, password_hash, created_at)`, "", 9, args)
 	})
 }
 
@@ -137,12 +146,12 @@ func (s *Store) LoadPosts(ctx context.Context, list []*news.Post) error {
 		}
 	}
 	return s.bulkWrite(ctx, "load posts", func(tx *sql.Tx) error {
-		err := insertAll(ctx, tx, `INSERT INTO posts (id, author_id, kind, title, slug, summary, body_markdown, body_html,
+		err := insertAll(ctx, tx, `INSERT OR FAIL INTO posts (id, author_id, kind, title, slug, summary, body_markdown, body_html,
 			lang, source_name, source_url, status, published_at, created_at, updated_at)`, "", 15, args)
 		if err != nil {
 			return err
 		}
-		return insertAll(ctx, tx, `INSERT INTO post_tags (post_id, position, tag, published_at)`, "", 4, tags)
+		return insertAll(ctx, tx, `INSERT OR FAIL INTO post_tags (post_id, position, tag, published_at)`, "", 4, tags)
 	})
 }
 
@@ -199,7 +208,7 @@ func (s *Store) LoadComments(ctx context.Context, list []*news.Comment) error {
 				c.CreatedAt.UnixMicro())
 			lo, hi = min(lo, c.ID), max(hi, c.ID)
 		}
-		err = insertAll(ctx, tx, `INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
+		err = insertAll(ctx, tx, `INSERT OR FAIL INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
 			email, website, body, body_html, status, ip, user_agent, created_at)`, "", 16, args)
 		if err != nil {
 			return err
@@ -218,18 +227,18 @@ func (s *Store) LoadFollows(ctx context.Context, list []news.BulkFollow) error {
 		args = append(args, f.Follower, f.Followee, f.At.UnixMicro())
 	}
 	return s.bulkWrite(ctx, "load follows", func(tx *sql.Tx) error {
-		return insertAll(ctx, tx, `INSERT INTO follows (follower_id, followee_id, created_at)`, "ON CONFLICT DO NOTHING", 3, args)
+		return insertAll(ctx, tx, `INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at)`, "", 3, args)
 	})
 }
 
 // LoadPostLikes inserts likes of posts, skipping those there already.
 func (s *Store) LoadPostLikes(ctx context.Context, list []news.BulkLike) error {
-	return s.loadReaderRows(ctx, "load post likes", `INSERT INTO post_likes (post_id, reader, created_at)`, list)
+	return s.loadReaderRows(ctx, "load post likes", `INSERT OR IGNORE INTO post_likes (post_id, reader, created_at)`, list)
 }
 
 // LoadViews inserts counted views of posts, skipping those there already.
 func (s *Store) LoadViews(ctx context.Context, list []news.BulkLike) error {
-	return s.loadReaderRows(ctx, "load views", `INSERT INTO post_views (post_id, reader, created_at)`, list)
+	return s.loadReaderRows(ctx, "load views", `INSERT OR IGNORE INTO post_views (post_id, reader, created_at)`, list)
 }
 
 func (s *Store) loadReaderRows(ctx context.Context, what, head string, list []news.BulkLike) error {
@@ -238,7 +247,7 @@ func (s *Store) loadReaderRows(ctx context.Context, what, head string, list []ne
 		args = append(args, l.ID, l.Reader.Key(), l.At.UnixMicro())
 	}
 	return s.bulkWrite(ctx, what, func(tx *sql.Tx) error {
-		return insertAll(ctx, tx, head, "ON CONFLICT DO NOTHING", 3, args)
+		return insertAll(ctx, tx, head, "", 3, args)
 	})
 }
 
@@ -249,8 +258,7 @@ func (s *Store) LoadCommentLikes(ctx context.Context, list []news.BulkLike) erro
 		args = append(args, l.ID, l.Reader.Key(), nullID(l.Reader.AccountID), l.At.UnixMicro())
 	}
 	return s.bulkWrite(ctx, "load comment likes", func(tx *sql.Tx) error {
-		return insertAll(ctx, tx, `INSERT INTO comment_likes (comment_id, reader, account_id, created_at)`,
-			"ON CONFLICT DO NOTHING", 4, args)
+		return insertAll(ctx, tx, `INSERT OR IGNORE INTO comment_likes (comment_id, reader, account_id, created_at)`, "", 4, args)
 	})
 }
 
