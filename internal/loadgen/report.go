@@ -132,6 +132,10 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "  hot post  #%d %s with %s comments\n", r.HotPostID, r.HotPostPath, num(s.HotComments))
 	}
 	for _, p := range r.Phases {
+		if p.Name == "counters" {
+			fmt.Fprintf(w, "  counters  set from the rows in %s\n", p.Elapsed.Round(time.Millisecond))
+			continue
+		}
 		fmt.Fprintf(w, "  %-9s %s written in %s (%s/s)", p.Name, num(p.Written), p.Elapsed.Round(time.Millisecond), num(int(p.Rate())))
 		if p.Before > 0 {
 			fmt.Fprintf(w, ", %s were already there", num(p.Before))
