@@ -129,27 +129,53 @@ func (s *Store) LoadComments(ctx context.Context, list []*news.Comment) error {
 		if err != nil {
 			return err
 		}
+		if err := fillAuthorNames(ctx, tx, list); err != nil {
+			return err
+		}
 		rows := make([][]any, len(list))
-		lo, hi := list[0].ID, list[0].ID
 		for i, c := range list {
 			sp := spots[i]
 			rows[i] = []any{c.ID, c.PostID, nullID(c.ParentID), sp.RootID, int32(sp.Depth), sp.Path, nullID(c.AccountID),
 				c.AuthorName, c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, utc(c.CreatedAt)}
-			lo, hi = min(lo, c.ID), max(hi, c.ID)
 		}
 		err = copyRows(ctx, tx, "comments", []string{"id", "post_id", "parent_id", "root_id", "depth", "path", "account_id",
 			"author_name", "email", "website", "body", "body_html", "status", "ip", "user_agent", "created_at"}, rows)
 		if err != nil {
 			return err
 		}
-		// An account's comment keeps the account's name at write time.
-		_, err = tx.Exec(ctx, `UPDATE comments c SET author_name = a.name FROM accounts a
-			WHERE c.id BETWEEN $1 AND $2 AND a.id = c.account_id AND c.author_name = ''`, lo, hi)
-		if err != nil {
-			return err
-		}
 		return moveSequence(ctx, tx, "comments")
 	})
+}
+
+// fillAuthorNames gives each account's comment without an AuthorName the
+// account's name, as CreateComment stores it, before the rows are written
+// (an UPDATE afterwards would write every such row twice).
+func fillAuthorNames(ctx context.Context, tx pgx.Tx, list []*news.Comment) error {
+	var ids []int64
+	for _, c := range list {
+		if c.AccountID != 0 && c.AuthorName == "" {
+			ids = append(ids, c.AccountID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT id, name FROM accounts WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	var id int64
+	var name string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { names[id] = name; return nil }); err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.AccountID != 0 && c.AuthorName == "" {
+			c.AuthorName = names[c.AccountID]
+		}
+	}
+	return nil
 }
 
 // LoadFollows inserts follows, skipping those there already.

@@ -199,25 +199,54 @@ func (s *Store) LoadComments(ctx context.Context, list []*news.Comment) error {
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, len(list)*17)
-		lo, hi := list[0].ID, list[0].ID
+		if err := fillAuthorNames(ctx, tx, list); err != nil {
+			return err
+		}
+		args := make([]any, 0, len(list)*16)
 		for i, c := range list {
 			sp := spots[i]
 			args = append(args, c.ID, c.PostID, nullID(c.ParentID), sp.RootID, sp.Depth, sp.Path, nullID(c.AccountID),
 				c.AuthorName, c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent,
 				c.CreatedAt.UnixMicro())
-			lo, hi = min(lo, c.ID), max(hi, c.ID)
 		}
-		err = insertAll(ctx, tx, `INSERT OR FAIL INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
+		return insertAll(ctx, tx, `INSERT OR FAIL INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
 			email, website, body, body_html, status, ip, user_agent, created_at)`, "", 16, args)
-		if err != nil {
+	})
+}
+
+// fillAuthorNames gives each account's comment without an AuthorName the
+// account's name, as CreateComment stores it, before the rows are written.
+func fillAuthorNames(ctx context.Context, tx *sql.Tx, list []*news.Comment) error {
+	names := map[int64]string{}
+	for _, c := range list {
+		if c.AccountID != 0 && c.AuthorName == "" {
+			names[c.AccountID] = ""
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `SELECT name FROM accounts WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for id := range names {
+		var name string
+		if err := st.QueryRowContext(ctx, id).Scan(&name); err != nil {
+			if err == sql.ErrNoRows {
+				return notFound(msgNoAccount)
+			}
 			return err
 		}
-		// An account's comment keeps the account's name at write time.
-		_, err = tx.ExecContext(ctx, `UPDATE comments SET author_name = (SELECT name FROM accounts WHERE id = comments.account_id)
-			WHERE id BETWEEN ? AND ? AND account_id IS NOT NULL AND author_name = ''`, lo, hi)
-		return err
-	})
+		names[id] = name
+	}
+	for _, c := range list {
+		if c.AccountID != 0 && c.AuthorName == "" {
+			c.AuthorName = names[c.AccountID]
+		}
+	}
+	return nil
 }
 
 // LoadFollows inserts follows, skipping those there already.
