@@ -10,12 +10,10 @@ import (
 	"time"
 
 	"github.com/headline/headline/internal/loadgen"
-	"github.com/headline/headline/internal/postgres"
-	"github.com/headline/headline/internal/sqlite"
 )
 
 // runLoadgen is `headline loadgen`: it fills a site with generated accounts,
-// posts and comments through the store, prints progress on stderr and a
+// posts, comments, follows, likes and views through the store's bulk loader, prints progress on stderr and a
 // report on stdout. Ctrl-C stops it after the batch being written; the same
 // command with --resume then finishes the run.
 func runLoadgen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -34,17 +32,6 @@ func runLoadgen(ctx context.Context, args []string, getenv func(string) string, 
 	g, err := loadgen.New(lc, st, loadgen.NewProgress(stderr, isTerminal(stderr)))
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	// Pin the store's clock to the generated timeline, so that created_at
-	// spreads over the past like real data, and is the same on every run,
-	// instead of being the minutes the run took.
-	switch s := st.(type) {
-	case *sqlite.Store:
-		s.Now = g.Clock
-	case *postgres.Store:
-		s.Now = g.Clock
-	default:
-		fmt.Fprintln(stderr, "loadgen: this store stamps created_at itself; generated rows get the time they are written")
 	}
 	rep, err := g.Run(ctx)
 	if rep.Run > 0 {
@@ -70,7 +57,12 @@ func parseLoadgenFlags(args []string, getenv func(string) string, stderr io.Writ
 	fs.Uint64Var(&lc.Seed, "seed", lc.Seed, "random seed: the same flags and seed make the same data")
 	fs.IntVar(&lc.Days, "days", lc.Days, "posts are published over this many days before --now")
 	now := fs.String("now", "", "the generated site's present, RFC 3339, e.g. 2026-01-31T12:00:00Z (default: when the run starts)")
-	fs.IntVar(&lc.Batch, "batch", lc.Batch, "writes per transaction")
+	fs.IntVar(&lc.MinFollowing, "min-following", lc.MinFollowing, "fewest accounts an account follows")
+	fs.IntVar(&lc.MaxFollowing, "max-following", lc.MaxFollowing, "most accounts an account follows (a power law between the two; everyone follows the first official account)")
+	fs.IntVar(&lc.PostLikes, "likes", lc.PostLikes, "likes of posts, power-law over posts (default comments/2)")
+	fs.IntVar(&lc.CommentLikes, "comment-likes", lc.CommentLikes, "likes of comments, power-law over comments (default comments/2)")
+	fs.IntVar(&lc.Views, "views", lc.Views, "counted views of posts, power-law over posts (default comments)")
+	fs.IntVar(&lc.Batch, "batch", lc.Batch, "rows per transaction")
 	fs.BoolVar(&lc.Append, "append", false, "add a new generated run to a site that already has data")
 	fs.BoolVar(&lc.Resume, "resume", false, "finish the last run on the site, interrupted before; give the same flags")
 	if err := parseFlags(fs, args, stderr); err != nil {

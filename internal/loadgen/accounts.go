@@ -22,10 +22,7 @@ func (g *Generator) genAccount(r *itemRand, i int, o *op) {
 	r.at(streamAccounts, i)
 	a := &o.account
 	o.index = i
-	// Sign-ups spread over the year before the first post, in index order.
-	span := 365 * 24 * time.Hour
-	first := g.cfg.Now.Add(-time.Duration(g.cfg.Days)*24*time.Hour - span)
-	o.at = first.Add(time.Duration(float64(span) * float64(i) / float64(g.cfg.Accounts)))
+	o.at = g.signup(i)
 	switch {
 	case i == 0:
 		h := markerHandle(g.run)
@@ -58,15 +55,18 @@ func (g *Generator) genAccount(r *itemRand, i int, o *op) {
 	}
 }
 
+// signup is when account i signed up: sign-ups spread over the year before
+// the first post, in index order.
+func (g *Generator) signup(i int) time.Time {
+	span := 365 * 24 * time.Hour
+	first := g.cfg.Now.Add(-time.Duration(g.cfg.Days)*24*time.Hour - span)
+	return first.Add(time.Duration(float64(span) * float64(i) / float64(g.cfg.Accounts))).UTC().Truncate(time.Microsecond)
+}
+
 func (g *Generator) accountsPhase() *phase {
 	return &phase{
 		name:  "accounts",
 		total: g.cfg.Accounts,
-		done: func(ctx context.Context) (int, error) {
-			return firstMissing(g.cfg.Accounts, func(i int) (bool, error) {
-				return found(g.w.accountID(ctx, g.st, i))
-			})
-		},
 		produce: func(b *batcher, from int, skipped *Stats) error {
 			r := newItemRand(g.cfg.Seed)
 			for i := range g.cfg.Accounts {
@@ -86,13 +86,14 @@ func (g *Generator) accountsPhase() *phase {
 			}
 			return nil
 		},
-		write: func(ctx context.Context, tx news.Store, o *op) error {
-			g.w.clock = o.at
-			if err := tx.CreateAccount(ctx, &o.account, g.hash); err != nil {
-				return fmt.Errorf("account @%s: %w", o.account.Handle, err)
+		write: func(ctx context.Context, bl news.BulkLoader, batch []op) error {
+			list := make([]*news.Account, len(batch))
+			for k := range batch {
+				o := &batch[k]
+				o.account.ID, o.account.CreatedAt = g.accountID(o.index), o.at
+				list[k] = &o.account
 			}
-			g.w.accountIDs[o.index] = o.account.ID
-			return nil
+			return bl.LoadAccounts(ctx, list, g.hash)
 		},
 		count: countAccount,
 	}
@@ -128,34 +129,4 @@ func (g *Generator) lastRun(ctx context.Context) (int, *news.Account, error) {
 		}
 		last = a
 	}
-}
-
-// firstMissing returns the smallest i in [0, n) for which has(i) is false,
-// or n, given that has is true on a prefix and false after it — which holds
-// for the items of a phase, since batches commit in order. It asks has
-// log2(n) times.
-func firstMissing(n int, has func(int) (bool, error)) (int, error) {
-	lo, hi := 0, n
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		ok, err := has(mid)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo, nil
-}
-
-// found turns a lookup's result into "is it there?": NotFound is false,
-// not an error.
-func found(_ int64, err error) (bool, error) {
-	if news.ErrorCode(err) == news.NotFound {
-		return false, nil
-	}
-	return err == nil, err
 }

@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -130,43 +129,37 @@ func (g *Generator) genComment(r *rand.Rand, th *thread, post *op, l, n int64, o
 	} else {
 		o.by = g.commenterOf[g.commenters.sample(r)]
 	}
-	pub := post.post.PublishedAt
-	x := float64(l+1) / float64(n+1)
-	o.at = pub.Add(time.Duration(float64(g.cfg.Now.Sub(pub)) * (1 - (1-x)*(1-x))))
+	o.at = g.commentTime(post.post.PublishedAt, l, n)
 	o.depth, o.lang = int8(depth), int8(lang)
+}
+
+// commentTime is when comment l of the n of a post published at pub was
+// written: between pub and now, most of them early.
+func (g *Generator) commentTime(pub time.Time, l, n int64) time.Time {
+	x := float64(l+1) / float64(n+1)
+	return pub.Add(time.Duration(float64(g.cfg.Now.Sub(pub)) * (1 - (1-x)*(1-x)))).UTC().Truncate(time.Microsecond)
 }
 
 func (g *Generator) commentsPhase() *phase {
 	return &phase{
 		name:    "comments",
 		total:   g.cfg.Comments,
-		done:    func(ctx context.Context) (int, error) { return g.commentsDone(ctx) },
 		produce: g.produceComments,
-		write: func(ctx context.Context, tx news.Store, o *op) error {
-			w := &g.w
-			if o.index != w.curPost || int(o.local) != len(w.curIDs) {
-				if err := w.loadThread(ctx, tx, o); err != nil {
-					return err
+		write: func(ctx context.Context, bl news.BulkLoader, batch []op) error {
+			list := make([]*news.Comment, len(batch))
+			for k := range batch {
+				o := &batch[k]
+				c := &o.comment
+				c.ID, c.PostID, c.CreatedAt = g.commentID(o.seq), g.postID(o.index), o.at
+				if o.parent >= 0 {
+					c.ParentID = g.commentID(o.seq - int64(o.local) + int64(o.parent))
 				}
-			}
-			c := &o.comment
-			c.PostID = w.postIDs[o.index]
-			if o.parent >= 0 {
-				c.ParentID = w.curIDs[o.parent]
-			}
-			if o.by >= 0 {
-				id, err := w.accountID(ctx, tx, int(o.by))
-				if err != nil {
-					return err
+				if o.by >= 0 {
+					c.AccountID = g.accountID(int(o.by))
 				}
-				c.AccountID = id
+				list[k] = c
 			}
-			w.clock = o.at
-			if err := tx.CreateComment(ctx, c); err != nil {
-				return fmt.Errorf("comment %d of post %d: %w", o.local, o.index, err)
-			}
-			w.curIDs = append(w.curIDs, c.ID)
-			return nil
+			return bl.LoadComments(ctx, list)
 		},
 		count: g.countComment,
 	}
@@ -205,37 +198,11 @@ func (g *Generator) produceComments(b *batcher, from int, skipped *Stats) error 
 				}
 			}
 			g.genComment(rc.Rand, &th, &post, l, pl.counts[k], o)
+			o.seq = pl.starts[k] + l
 			if o == &b.skip {
 				g.countComment(skipped, o)
 			}
 		}
 	}
 	return nil
-}
-
-// commentsDone finds how many comments a previous run wrote: the posts
-// before the first one whose CommentsCount falls short of its plan are
-// complete, the ones after it untouched.
-func (g *Generator) commentsDone(ctx context.Context) (int, error) {
-	pl := g.plan
-	commented := func(k int) (int64, error) {
-		id, err := g.w.postID(ctx, g.st, int(pl.posts[k]))
-		if err != nil {
-			return 0, err
-		}
-		p, err := g.st.PostByID(ctx, id)
-		if err != nil {
-			return 0, err
-		}
-		return p.CommentsCount, nil
-	}
-	k, err := firstMissing(len(pl.posts), func(k int) (bool, error) {
-		n, err := commented(k)
-		return n >= pl.counts[k], err
-	})
-	if err != nil || k == len(pl.posts) {
-		return g.cfg.Comments, err
-	}
-	n, err := commented(k)
-	return int(pl.starts[k] + n), err
 }

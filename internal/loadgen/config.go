@@ -1,8 +1,10 @@
 // Package loadgen fills a Headline site with realistic generated data —
-// accounts, posts and threads of comments in English, Chinese and Russian —
-// through the storage contract (news.Store), in large Bulk transactions, so
-// that rows and counters are exactly what the product writes. A run is
-// deterministic for a seed and resumable after an interruption.
+// accounts, posts and threads of comments in English, Chinese and Russian,
+// follows, likes, views and shares — through the store's bulk contract
+// (news.BulkLoader): many rows a statement, one transaction a batch, and
+// every counter set from the rows at the end, so that rows and counters are
+// exactly what the product writes. A run is deterministic for a seed and
+// resumable after an interruption.
 package loadgen
 
 import (
@@ -39,15 +41,36 @@ type Config struct {
 	Days        int       // posts are published over the Days before Now
 	Now         time.Time // the generated site's "now"
 	Batch       int       // writes per transaction
-	Append      bool      // add a new run to a site that has data
-	Resume      bool      // continue the last run on the site
+	// MinFollowing and MaxFollowing bound how many accounts each account
+	// follows (a power law between them); everyone follows the first
+	// official account.
+	MinFollowing, MaxFollowing int
+	PostLikes                  int  // likes of posts; < 0: Comments/2
+	CommentLikes               int  // likes of comments; < 0: Comments/2
+	Views                      int  // counted views of posts; < 0: Comments
+	Append                     bool // add a new run to a site that has data
+	Resume                     bool // continue the last run on the site
 }
 
 // Default returns a small site: 1,000 accounts, 10,000 posts, 100,000
 // comments, in batches of 5,000 writes.
 func Default() Config {
 	return Config{Accounts: 1000, Posts: 10_000, Comments: 100_000, HotComments: -1,
-		Seed: 1, Days: 365, Batch: 5000}
+		Seed: 1, Days: 365, Batch: 5000, MinFollowing: 10, MaxFollowing: 5000,
+		PostLikes: -1, CommentLikes: -1, Views: -1}
+}
+
+// Likes, CLikes and ViewCount return the number of post likes, comment
+// likes and views, defaults applied.
+func (c Config) Likes() int     { return orDefault(c.PostLikes, c.Comments/2) }
+func (c Config) CLikes() int    { return orDefault(c.CommentLikes, c.Comments/2) }
+func (c Config) ViewCount() int { return orDefault(c.Views, c.Comments) }
+
+func orDefault(n, def int) int {
+	if n < 0 {
+		return def
+	}
+	return n
 }
 
 // Hot returns the number of comments on the hot post.
@@ -94,6 +117,23 @@ func (c Config) Validate() error {
 	if c.Batch < 1 || c.Batch > MaxBatch {
 		bad("--batch must be between 1 and %d (got %d)", MaxBatch, c.Batch)
 	}
+	if c.MinFollowing < 0 || c.MaxFollowing < c.MinFollowing || c.MaxFollowing > MaxAccounts {
+		bad("--min-following and --max-following must satisfy 0 <= min <= max (got %d and %d)", c.MinFollowing, c.MaxFollowing)
+	}
+	for _, f := range []struct {
+		flag string
+		n    int
+	}{{"--likes", c.PostLikes}, {"--comment-likes", c.CommentLikes}, {"--views", c.Views}} {
+		if f.n < -1 || f.n > MaxComments {
+			bad("%s must be between 0 and %d (got %d)", f.flag, MaxComments, f.n)
+		}
+	}
+	if c.Posts == 0 && c.Comments == 0 && (c.Likes() > 0 || c.ViewCount() > 0) {
+		bad("--likes and --views need posts: give --posts 1 or more, or --likes 0 --views 0")
+	}
+	if c.CLikes() > 0 && c.Comments == 0 && c.Posts > 0 {
+		bad("--comment-likes %d needs comments to like", c.CLikes())
+	}
 	if c.Append && c.Resume {
 		bad("--append and --resume do not go together: --append starts a new run, --resume finishes the last one")
 	}
@@ -118,14 +158,14 @@ func markerHandle(r int) string {
 // fingerprint is what the marker's bio records: every parameter that
 // changes the generated data. Batch does not, nor do Append and Resume.
 func (c Config) fingerprint() string {
-	return fmt.Sprintf("%s seed=%d accounts=%d posts=%d comments=%d hot=%d days=%d now=%s",
+	return fmt.Sprintf("%s seed=%d accounts=%d posts=%d comments=%d hot=%d days=%d now=%s following=%d-%d likes=%d clikes=%d views=%d",
 		markerPrefix, c.Seed, c.Accounts, c.Posts, c.Comments, c.Hot(), c.Days,
-		c.Now.UTC().Format(time.RFC3339))
+		c.Now.UTC().Format(time.RFC3339), c.MinFollowing, c.MaxFollowing, c.Likes(), c.CLikes(), c.ViewCount())
 }
 
 // parseFingerprint reads a marker's bio back into the parameters it records.
 func parseFingerprint(bio string) (Config, error) {
-	c := Config{HotComments: -1}
+	c := Config{HotComments: -1, PostLikes: -1, CommentLikes: -1, Views: -1}
 	rest, ok := strings.CutPrefix(bio, markerPrefix+" ")
 	if !ok {
 		return c, errors.New("not a loadgen marker")
@@ -148,6 +188,17 @@ func parseFingerprint(bio string) (Config, error) {
 			c.Days, err = strconv.Atoi(v)
 		case "now":
 			c.Now, err = time.Parse(time.RFC3339, v)
+		case "following":
+			lo, hi, _ := strings.Cut(v, "-")
+			if c.MinFollowing, err = strconv.Atoi(lo); err == nil {
+				c.MaxFollowing, err = strconv.Atoi(hi)
+			}
+		case "likes":
+			c.PostLikes, err = strconv.Atoi(v)
+		case "clikes":
+			c.CommentLikes, err = strconv.Atoi(v)
+		case "views":
+			c.Views, err = strconv.Atoi(v)
 		}
 		if err != nil {
 			return c, fmt.Errorf("marker field %s: %w", k, err)

@@ -16,6 +16,11 @@ const (
 	streamComments
 	streamPlan
 	streamContent
+	streamFollows
+	streamPostLikes
+	streamCommentLikes
+	streamViews
+	streamShares
 )
 
 // splitmix64 is a bijective mixer; it spreads nearby seeds (item 7, item 8)

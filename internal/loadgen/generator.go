@@ -22,9 +22,8 @@ const (
 	recentWindow  = 50   // replies answer one of the 50 latest comments at a depth
 )
 
-// Generator writes one run of generated data into a store. Create it with
-// New, wire Clock into the store if the store lets you pin its clock, then
-// call Run once.
+// Generator writes one run of generated data into a store that is also a
+// news.BulkLoader. Create it with New, then call Run once.
 type Generator struct {
 	// AfterBatch, when set, is called by the writer after each committed
 	// batch with the phase's name and its items done. Tests use it to
@@ -46,8 +45,13 @@ type Generator struct {
 	commenters  *zipf
 	commenterOf []int32 // commenter rank -> account index
 	plan        *commentPlan
+	follows     *followPlan
+	postLikes   *likePlan
+	views       *likePlan
+	clikes      *likePlan
 
-	w writer // the writer goroutine's state
+	ids    news.BulkIDs // the first ids of the run's accounts, posts and comments
+	resume journal      // where a resumed run stopped
 }
 
 // New checks cfg and returns a Generator for st. progress may be nil.
@@ -59,19 +63,6 @@ func New(cfg Config, st news.Store, progress *Progress) (*Generator, error) {
 		progress = NewProgress(nil, false)
 	}
 	return &Generator{cfg: cfg, st: st, progress: progress}, nil
-}
-
-// Clock is the time of the write in progress: an account's sign-up, a
-// post's publication, a comment's writing. A store whose clock can be pinned
-// (sqlite.Store.Now) should use it, so that created_at spreads over the
-// generated past like real data, and is deterministic, instead of being the
-// few minutes the run took. It is read only by the writer goroutine, inside
-// store calls.
-func (g *Generator) Clock() time.Time {
-	if g.w.clock.IsZero() {
-		return time.Now()
-	}
-	return g.w.clock
 }
 
 // ErrInterrupted is returned by Run when its context was cancelled. What the
@@ -92,15 +83,24 @@ func (g *Generator) Run(ctx context.Context) (*Report, error) {
 		return rep, err
 	}
 	phases := g.phases()
-	resuming := g.cfg.Resume
-	for _, ph := range phases {
-		from := 0
-		if resuming {
-			n, err := ph.done(ctx)
-			if err != nil {
-				return rep, fmt.Errorf("find where the %s stopped: %w", ph.name, err)
+	stopped := -1 // the phase a resumed run stopped in
+	if g.cfg.Resume {
+		for k, ph := range phases {
+			if ph.name == g.resume.phase {
+				stopped = k
 			}
-			from, resuming = n, n == ph.total
+		}
+		if stopped < 0 {
+			return rep, fmt.Errorf("resume: the marker says the run stopped in %q, a phase this headline loadgen does not know", g.resume.phase)
+		}
+	}
+	for k, ph := range phases {
+		from := 0
+		switch {
+		case k < stopped:
+			from = ph.total
+		case k == stopped:
+			from = min(g.resume.done, ph.total)
 		}
 		g.progress.start(ph.name, from, ph.total)
 		t0 := time.Now()
@@ -124,12 +124,11 @@ func (g *Generator) Run(ctx context.Context) (*Report, error) {
 	return rep, nil
 }
 
-// phases lists what a run writes, in order. Likes and follows do not exist
-// in the product yet; when they do, their phases go here (after comments:
-// they point at accounts, posts and comments), each with its own stream,
-// done, produce, write and count, and a line in the Report.
+// phases lists what a run writes, in order: each after the rows it points
+// at, and the counters last, from all the rows.
 func (g *Generator) phases() []*phase {
-	return []*phase{g.accountsPhase(), g.postsPhase(), g.commentsPhase()}
+	return []*phase{g.accountsPhase(), g.postsPhase(), g.commentsPhase(), g.followsPhase(),
+		g.postLikesPhase(), g.commentLikesPhase(), g.viewsPhase(), g.sharesPhase(), g.countersPhase()}
 }
 
 // begin finds the run: a new one (refusing a site with data unless Append)
@@ -146,7 +145,15 @@ func (g *Generator) begin(ctx context.Context) error {
 	switch {
 	case g.cfg.Resume && last > 0:
 		g.run = last
-		return g.matchMarker(marker)
+		if err := g.matchMarker(marker); err != nil {
+			return err
+		}
+		j, err := parseJournal(marker.Bio)
+		if err != nil {
+			return fmt.Errorf("resume: @%s: %w", marker.Handle, err)
+		}
+		g.resume, g.ids = j, j.ids
+		return nil
 	case g.cfg.Resume && n > 0:
 		return fmt.Errorf("nothing to resume: the site has %d accounts but no loadgen run; use --append to add one", n)
 	case n > 0 && !g.cfg.Append:
@@ -154,6 +161,13 @@ func (g *Generator) begin(ctx context.Context) error {
 	}
 	g.run = last + 1
 	g.cfg.Resume = false
+	bl, ok := g.st.(news.BulkLoader)
+	if !ok {
+		return fmt.Errorf("the store (%T) has no bulk loader", g.st)
+	}
+	if g.ids, err = bl.NextIDs(ctx); err != nil {
+		return err
+	}
 	if g.cfg.Now.IsZero() {
 		g.cfg.Now = time.Now().UTC().Truncate(time.Second)
 	}
@@ -190,7 +204,8 @@ func (g *Generator) prepare() error {
 	}
 	g.layout()
 	g.plan = g.planComments()
-	g.w.init(g)
+	g.follows = g.planFollows()
+	g.planLikes()
 	return nil
 }
 

@@ -17,7 +17,7 @@ import (
 // with the hot post spanning several batches.
 func small() Config {
 	return Config{Accounts: 30, Posts: 50, Comments: 200, HotComments: 80, Seed: 21, Days: 60,
-		Now: testNow, Batch: 20}
+		Now: testNow, Batch: 20, MinFollowing: 3, MaxFollowing: 20, PostLikes: 150, CommentLikes: 100, Views: 200}
 }
 
 func openStore(t *testing.T, path string) *sqlite.Store {
@@ -37,7 +37,6 @@ func generate(ctx context.Context, t *testing.T, st *sqlite.Store, cfg Config, h
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Now = g.Clock
 	if hook != nil {
 		hook(g)
 	}
@@ -82,7 +81,8 @@ func TestResumeEndsLikeAnUninterruptedRun(t *testing.T) {
 	for _, stop := range []struct {
 		phase string
 		after int
-	}{{"accounts", 20}, {"posts", 40}, {"comments", 40}, {"comments", 180}} {
+	}{{"accounts", 20}, {"posts", 40}, {"comments", 40}, {"comments", 180}, {"follows", 100},
+		{"likes", 40}, {"c-likes", 60}, {"views", 100}, {"shares", 20}} {
 		t.Run(fmt.Sprintf("%s %d", stop.phase, stop.after), func(t *testing.T) {
 			t.Parallel()
 			st := openStore(t, filepath.Join(t.TempDir(), "h.db"))

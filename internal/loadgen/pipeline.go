@@ -3,21 +3,27 @@ package loadgen
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/headline/headline/internal/news"
 )
 
-// op is one write: an account, a post or a comment, with what the writer
-// needs to resolve the ids the store assigns. It is filled by the producer
-// and consumed by the writer; batches of ops are reused.
+// op is one row: an account, a post, a comment, a follow, a like or view,
+// or a post's shares. It is filled by the producer and consumed by the
+// writer; batches of ops are reused. Ids are known up front: the run's
+// rows get consecutive ids from the journal's first ones.
 type op struct {
-	at      time.Time // the store's clock for this write
+	at      time.Time // when the row was written, in the generated past
 	index   int       // account index, post index, or the commented post's index
+	seq     int64     // the row's number in its phase (comments: the comment's number in the run)
 	account news.Account
 	post    news.Post
 	comment news.Comment
+	follow  news.BulkFollow
+	like    news.BulkLike // a post like, comment like or view; shares: ID and count
+	count   int64
 	author  int   // post: index of its author
 	local   int32 // comment: its number within its post (0, 1, ...)
 	parent  int32 // comment: local number of its parent, -1 for top level
@@ -27,20 +33,18 @@ type op struct {
 	kind    int8  // account: kindOfficial...; post: statusPublished...
 }
 
-// phase is one kind of row. Phases run one after the other; each can tell
-// how far a previous, interrupted run got (done) and generate every item
-// again from its index (produce), so that a run can be resumed.
+// phase is one kind of row. Phases run one after the other; each can
+// generate every item again from its index (produce), so that a run can be
+// resumed where the journal says it stopped.
 type phase struct {
 	name  string
 	total int
-	// done returns how many items the store holds already.
-	done func(ctx context.Context) (int, error)
 	// produce generates the phase's items in order: it fills a slot from
 	// the batcher for items >= from, and counts the ones before in skipped.
 	// It returns errStopped when the batcher says the writer has stopped.
 	produce func(b *batcher, from int, skipped *Stats) error
-	// write stores one op through tx.
-	write func(ctx context.Context, tx news.Store, o *op) error
+	// write stores a batch through bl, in the batch's transaction.
+	write func(ctx context.Context, bl news.BulkLoader, batch []op) error
 	// count adds o to s.
 	count func(s *Stats, o *op)
 }
@@ -120,7 +124,8 @@ func (g *Generator) runPhase(ctx context.Context, ph *phase, from int) (int, Sta
 	return n, written, err
 }
 
-// writeBatches is runPhase's writer: it stores each batch in one Bulk.
+// writeBatches is runPhase's writer: it stores each batch in one Bulk
+// transaction, together with the journal saying it is there.
 func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan []op, free chan<- []op, from int, written *Stats) (int, error) {
 	// The transactions must not see ctx's cancellation: database/sql would
 	// roll a batch back halfway. ctx is checked between batches instead.
@@ -130,13 +135,18 @@ func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan 
 		if ctx.Err() != nil {
 			return done - from, ErrInterrupted
 		}
+		j := journal{ids: g.ids, phase: ph.name, done: done + len(batch)}
 		err := g.st.Bulk(wctx, func(tx news.Store) error {
-			for i := range batch {
-				if err := ph.write(wctx, tx, &batch[i]); err != nil {
-					return err
-				}
+			bl, ok := tx.(news.BulkLoader)
+			if !ok {
+				return fmt.Errorf("the store (%T) has no bulk loader", tx)
 			}
-			return nil
+			if err := ph.write(wctx, bl, batch); err != nil {
+				return err
+			}
+			bio := j.bio(g.cfg.fingerprint())
+			_, err := tx.UpdateAccount(wctx, g.ids.Account, news.AccountUpdate{Bio: &bio})
+			return err
 		})
 		if err != nil {
 			return done - from, err

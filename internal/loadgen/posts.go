@@ -111,11 +111,6 @@ func (g *Generator) postsPhase() *phase {
 	return &phase{
 		name:  "posts",
 		total: g.cfg.Posts,
-		done: func(ctx context.Context) (int, error) {
-			return firstMissing(g.cfg.Posts, func(j int) (bool, error) {
-				return found(g.w.postID(ctx, g.st, j))
-			})
-		},
 		produce: func(b *batcher, from int, skipped *Stats) error {
 			r := newItemRand(g.cfg.Seed)
 			for j := range g.cfg.Posts {
@@ -135,18 +130,16 @@ func (g *Generator) postsPhase() *phase {
 			}
 			return nil
 		},
-		write: func(ctx context.Context, tx news.Store, o *op) error {
-			id, err := g.w.accountID(ctx, tx, o.author)
-			if err != nil {
-				return err
+		write: func(ctx context.Context, bl news.BulkLoader, batch []op) error {
+			list := make([]*news.Post, len(batch))
+			for k := range batch {
+				o := &batch[k]
+				p := &o.post
+				p.ID, p.AuthorID = g.postID(o.index), g.accountID(o.author)
+				p.CreatedAt, p.UpdatedAt = o.at.UTC().Truncate(time.Microsecond), o.at.UTC().Truncate(time.Microsecond)
+				list[k] = p
 			}
-			o.post.AuthorID = id
-			g.w.clock = o.at
-			if err := tx.CreatePost(ctx, &o.post); err != nil {
-				return fmt.Errorf("post %d (%s): %w", o.index, o.post.Slug, err)
-			}
-			g.w.postIDs[o.index] = o.post.ID
-			return nil
+			return bl.LoadPosts(ctx, list)
 		},
 		count: countPost,
 	}

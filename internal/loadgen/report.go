@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ type Stats struct {
 	PostLangs                           [3]int
 
 	Comments, Replies, GuestComments, MaxDepth, HotComments int
+
+	Follows, PostLikes, CommentLikes, Views, Shares int
 }
 
 func (s *Stats) add(o Stats) {
@@ -41,6 +44,11 @@ func (s *Stats) add(o Stats) {
 	s.GuestComments += o.GuestComments
 	s.MaxDepth = max(s.MaxDepth, o.MaxDepth)
 	s.HotComments += o.HotComments
+	s.Follows += o.Follows
+	s.PostLikes += o.PostLikes
+	s.CommentLikes += o.CommentLikes
+	s.Views += o.Views
+	s.Shares += o.Shares
 }
 
 // PhaseResult is what one phase did: Before items were there already (a
@@ -68,20 +76,29 @@ type Report struct {
 	Stats       Stats
 	HotPostID   int64
 	HotPostPath string
-	Interrupted bool
-	Elapsed     time.Duration
+	// TopAccount is the account everyone follows, with its counters.
+	TopAccount *news.Account
+	// Following is the fewest and most accounts an account follows.
+	MinFollowing, MaxFollowing int
+	Interrupted                bool
+	Elapsed                    time.Duration
 }
 
-// describeHot fills in the hot post's id and address.
+// describeHot fills in the hot post's id and address, and the most
+// followed account.
 func (g *Generator) describeHot(ctx context.Context, rep *Report) error {
+	if g.cfg.Accounts > 1 {
+		a, err := g.st.AccountByID(ctx, g.accountID(1))
+		if err != nil {
+			return fmt.Errorf("read the most followed account: %w", err)
+		}
+		rep.TopAccount = a
+		rep.MinFollowing, rep.MaxFollowing = int(slices.Min(g.follows.counts[1:])), g.follows.max
+	}
 	if g.plan.hot < 0 {
 		return nil
 	}
-	id, err := g.w.postID(ctx, g.st, g.plan.hot)
-	if err != nil {
-		return err
-	}
-	p, err := g.st.PostByID(ctx, id)
+	p, err := g.st.PostByID(ctx, g.postID(g.plan.hot))
 	if err != nil {
 		return fmt.Errorf("read the hot post: %w", err)
 	}
@@ -103,11 +120,22 @@ func (r *Report) Write(w io.Writer) {
 		num(s.Posts), num(s.Published), num(s.Scheduled), num(s.Drafts), byLang(s.PostLangs))
 	fmt.Fprintf(w, "  comments  %s (top-level %s, replies %s, by guests %s; max thread depth %d)\n",
 		num(s.Comments), num(s.Comments-s.Replies), num(s.Replies), num(s.GuestComments), s.MaxDepth)
-	fmt.Fprintln(w, "  likes     none; follows none (the product has neither yet)")
+	fmt.Fprintf(w, "  follows   %s", num(s.Follows))
+	if a := r.TopAccount; a != nil {
+		fmt.Fprintf(w, " (each account follows %s to %s; @%s has %s followers)", num(r.MinFollowing), num(r.MaxFollowing),
+			a.Handle, num(int(a.FollowersCount)))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  likes     %s of posts, %s of comments; %s views, %s shares\n",
+		num(s.PostLikes), num(s.CommentLikes), num(s.Views), num(s.Shares))
 	if r.HotPostID != 0 {
 		fmt.Fprintf(w, "  hot post  #%d %s with %s comments\n", r.HotPostID, r.HotPostPath, num(s.HotComments))
 	}
 	for _, p := range r.Phases {
+		if p.Name == "counters" {
+			fmt.Fprintf(w, "  counters  set from the rows in %s\n", p.Elapsed.Round(time.Millisecond))
+			continue
+		}
 		fmt.Fprintf(w, "  %-9s %s written in %s (%s/s)", p.Name, num(p.Written), p.Elapsed.Round(time.Millisecond), num(int(p.Rate())))
 		if p.Before > 0 {
 			fmt.Fprintf(w, ", %s were already there", num(p.Before))

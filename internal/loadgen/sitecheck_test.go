@@ -49,11 +49,66 @@ func checkSite(t *testing.T, st news.Store, wantComments int) string {
 		if a.PostsCount != published[a.ID] {
 			t.Errorf("@%s: PostsCount %d, but it has %d published posts", a.Handle, a.PostsCount, published[a.ID])
 		}
+		checkFollows(t, st, a, &b)
+	}
+	var ids []int64
+	for id := int64(1); id <= int64(len(published)+1000); id++ {
+		ids = append(ids, id)
+	}
+	stats, err := st.PostStats(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if ps, ok := stats[id]; ok {
+			fmt.Fprintf(&b, "stats %+v\n", ps)
+		}
 	}
 	if comments != wantComments {
 		t.Errorf("the site has %d comments, want %d", comments, wantComments)
 	}
 	return b.String()
+}
+
+// checkFollows lists a's followers and followings, checks its counters
+// against them, and writes them to b.
+func checkFollows(t *testing.T, st news.Store, a *news.Account, b *strings.Builder) {
+	t.Helper()
+	for _, side := range []struct {
+		name string
+		list func(*news.FollowCursor) ([]news.FollowEntry, error)
+		want int64
+	}{
+		{"followers", func(c *news.FollowCursor) ([]news.FollowEntry, error) {
+			return st.ListFollowers(t.Context(), a.ID, c, 500)
+		}, a.FollowersCount},
+		{"following", func(c *news.FollowCursor) ([]news.FollowEntry, error) {
+			return st.ListFollowing(t.Context(), a.ID, c, 500)
+		}, a.FollowingCount},
+	} {
+		var after *news.FollowCursor
+		n := int64(0)
+		fmt.Fprintf(b, "  %s:", side.name)
+		for {
+			page, err := side.list(after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range page {
+				fmt.Fprintf(b, " %d@%d", e.Account.ID, e.FollowedAt.UnixMicro())
+			}
+			n += int64(len(page))
+			if len(page) < 500 {
+				break
+			}
+			last := page[len(page)-1]
+			after = &news.FollowCursor{Time: last.FollowedAt, ID: last.Account.ID}
+		}
+		b.WriteString("\n")
+		if n != side.want {
+			t.Errorf("@%s: %s count %d, but %d are listed", a.Handle, side.name, side.want, n)
+		}
+	}
 }
 
 // checkThread lists all comments of p, checks p's CommentsCount and each

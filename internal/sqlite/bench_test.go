@@ -123,12 +123,10 @@ func (f *fixture) build() (err error) {
 	if err != nil {
 		return err
 	}
-	f.st.Now = g.Clock
 	rep, err := g.Run(ctx)
 	if err != nil {
 		return err
 	}
-	f.st.Now = time.Now
 	f.hot = rep.HotPostID
 	if err := f.findPositions(ctx); err != nil {
 		return err
