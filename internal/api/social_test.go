@@ -240,6 +240,22 @@ func TestHeadlinesAPI(t *testing.T) {
 	}
 	e.must(http.StatusOK, req{Method: "POST", Path: "/api/v1/accounts/desk3/follow", Token: reader})
 
+	// The first page ranked just now (its posts as ranked) and the same
+	// page read back from the reader's snapshot are the same page.
+	pageOf := func(page map[string]any) []string {
+		var out []string
+		for _, p := range page["posts"].([]any) {
+			p := p.(map[string]any)
+			out = append(out, fmt.Sprint(p["id"], " ", p["reason"], " ", p["title"]))
+		}
+		return out
+	}
+	fresh := pageOf(e.must(http.StatusOK, req{Method: "GET", Path: "/api/v1/feed/headlines", Token: reader}))
+	reused := pageOf(e.must(http.StatusOK, req{Method: "GET", Path: "/api/v1/feed/headlines", Token: reader}))
+	if len(fresh) == 0 || fmt.Sprint(fresh) != fmt.Sprint(reused) {
+		t.Fatalf("first page ranked now:\n%v\nread back from its snapshot:\n%v", fresh, reused)
+	}
+
 	seen := map[int64]bool{}
 	path := "/api/v1/feed/headlines"
 	var firstCursor string
