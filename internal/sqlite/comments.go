@@ -274,18 +274,23 @@ func listRepliesQuery(postID int64, rootIDs []int64, n int) (string, []any) {
 }
 
 func queryComments(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*news.Comment, error) {
+	return queryAll(ctx, tx, scanComment, q, args...)
+}
+
+// queryAll runs q and scans every row with scan.
+func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []*news.Comment
+	var list []T
 	for rows.Next() {
-		c, err := scanComment(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, c)
+		list = append(list, v)
 	}
 	return list, rows.Err()
 }

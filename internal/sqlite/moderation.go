@@ -263,20 +263,7 @@ func scanReviewed(row scanner) (*news.Comment, error) {
 }
 
 func queryReviewed(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*news.Comment, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*news.Comment
-	for rows.Next() {
-		c, err := scanReviewed(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, tx, scanReviewed, q, args...)
 }
 
 // ModerationQueue reads a queue newest first.
