@@ -37,7 +37,28 @@ func newArticlePolicy() *bluemonday.Policy {
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	// Heading ids let readers link to a section; goldmark makes them.
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[\p{L}\p{N}_-]{1,100}$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+	// Videos the site itself serves (embedVideos), and nothing else.
+	p.AllowElements("video")
+	p.AllowAttrs("src").Matching(siteVideoRe).OnElements("video")
+	p.AllowAttrs("controls").Matching(regexp.MustCompile(`^$`)).OnElements("video")
+	p.AllowAttrs("preload").Matching(regexp.MustCompile(`^metadata$`)).OnElements("video")
 	return p
+}
+
+// siteVideoRe is a video uploaded to this site: /media/ and a content
+// address. A video anywhere else is not played inside an article.
+var siteVideoRe = regexp.MustCompile(`^/media/[0-9a-f]{64}\.(?:mp4|webm|mov)$`)
+
+// videoImgRe is goldmark's rendering of an image whose address is one of
+// the site's videos: ![caption](/media/<sha256>.mp4). goldmark writes
+// attributes escaped and in this order.
+var videoImgRe = regexp.MustCompile(`<img src="(/media/[0-9a-f]{64}\.(?:mp4|webm|mov))" alt="([^"]*)"(?: title="[^"]*")?>`)
+
+// embedVideos turns the site's videos written as Markdown images into
+// players: Markdown has no syntax of its own for a video, and an image of
+// a video shows nothing. The caption becomes the fallback link's text.
+func embedVideos(html string) string {
+	return videoImgRe.ReplaceAllString(html, `<video controls preload="metadata" src="$1"><a href="$1">$2</a></video>`)
 }
 
 func newCommentPolicy() *bluemonday.Policy {
@@ -60,7 +81,7 @@ func Article(src string) (string, error) {
 	if err := markdown.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return "", err
 	}
-	return articlePolicy.Sanitize(buf.String()), nil
+	return articlePolicy.Sanitize(embedVideos(buf.String())), nil
 }
 
 // urlRe finds http(s) links in plain text. It stops at spaces, quotes and

@@ -28,6 +28,9 @@ var hostile = []string{
 	"<scr<script>ipt>alert(1)</script>",
 	`<form action="https://evil.example"><input name=x></form>`,
 	`<a href="https://ok.example" onclick="alert(1)">ok</a>`,
+	`<video src="/media/` + strings.Repeat("a", 64) + `.mp4" onplay=alert(1) autoplay controls></video>`,
+	`![x" onerror="alert(1)](/media/` + strings.Repeat("b", 64) + `.mp4)`,
+	`<video src="javascript:alert(1)"></video>`,
 }
 
 func assertInert(t *testing.T, name, in, out string) {
@@ -127,4 +130,32 @@ func FuzzArticle(f *testing.F) {
 			t.Fatalf("Article(%q) = %q: %q", in, out, found)
 		}
 	})
+}
+
+// The site's own videos written as Markdown images become players; other
+// videos, and video markup written by hand, do not.
+func TestArticleEmbedsSiteVideos(t *testing.T) {
+	key := strings.Repeat("c", 64) + ".mp4"
+	out, err := Article("Watch:\n\n![The ambassador's statement 大使讲话](/media/" + key + ")\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<video controls="" preload="metadata" src="/media/` + key + `"><a href="/media/` + key + `">The ambassador&#39;s statement 大使讲话</a></video>`
+	if !strings.Contains(out, want) {
+		t.Errorf("Article output lacks the player\n%s\nwant\n%s", out, want)
+	}
+	for _, in := range []string{
+		"![clip](https://elsewhere.example/" + key + ")",
+		"![clip](/media/../" + key + ")",
+		"![photo](/media/" + strings.Repeat("c", 64) + ".jpg)",
+		`<video controls src="/media/` + key + `"></video>`, // raw HTML is escaped, not trusted
+	} {
+		out, err := Article(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, "<video") {
+			t.Errorf("Article(%q) = %q: a player for what is not the site's video written as an image", in, out)
+		}
+	}
 }

@@ -76,12 +76,9 @@ func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request) (*news.Med
 	return m, httpx.UploadError(err)
 }
 
-// mediaMarkdown is how an uploaded image appears in an article's Markdown.
-// Videos are the post's main media instead: Markdown has no player.
+// mediaMarkdown is how an uploaded image or video appears in an article's
+// Markdown: as an image, which render turns into a player for a video.
 func mediaMarkdown(m *news.Media) string {
-	if m.Kind != news.MediaImage {
-		return ""
-	}
 	return "![](" + media.URL(m.Key) + ")"
 }
 

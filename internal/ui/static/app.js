@@ -288,7 +288,7 @@
 // The editor's file input: the file is uploaded at once with
 // XMLHttpRequest (fetch reports no upload progress) while a progress bar
 // fills. The first upload becomes the post's video or picture (media_id);
-// later images are inserted into the text as Markdown. Without this script
+// later images and videos are inserted into the text as Markdown. Without this script
 // the file goes with the form when it is submitted.
 (function () {
   "use strict";
