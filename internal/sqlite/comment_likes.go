@@ -74,30 +74,9 @@ func (s *Store) changeLike(ctx context.Context, commentID int64, r news.Reader, 
 
 // LikedComments returns which of ids r likes: one primary-key probe each.
 func (s *Store) LikedComments(ctx context.Context, r news.Reader, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
 	key := r.Key()
-	if key == "" || len(ids) == 0 {
-		return out, nil
+	if key == "" {
+		return map[int64]bool{}, nil
 	}
-	args := []any{key}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT comment_id FROM comment_likes
-			WHERE reader = ? AND comment_id IN (`+placeholders(len(ids))+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
-	return out, dbErr(err, "liked comments", msgs{})
+	return s.idsAmong(ctx, "liked comments", `SELECT comment_id FROM comment_likes WHERE reader = ? AND comment_id IN `, key, ids)
 }

@@ -72,32 +72,11 @@ func (s *Store) UnlikePost(ctx context.Context, postID int64, r news.Reader) (bo
 
 // LikedPosts returns which of ids r has liked.
 func (s *Store) LikedPosts(ctx context.Context, r news.Reader, ids []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
 	key := r.Key()
-	if key == "" || len(ids) == 0 {
-		return out, nil
+	if key == "" {
+		return map[int64]bool{}, nil
 	}
-	args := []any{key}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT post_id FROM post_likes WHERE reader = ? AND post_id IN (`+
-			placeholders(len(ids))+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
-	return out, dbErr(err, "liked posts", msgs{})
+	return s.idsAmong(ctx, "liked posts", `SELECT post_id FROM post_likes WHERE reader = ? AND post_id IN `, key, ids)
 }
 
 // AddShare counts one share of the post and returns the new count.

@@ -96,17 +96,23 @@ func (s *Store) IsFollowing(ctx context.Context, followerID, followeeID int64) (
 // FollowingAmong returns which of ids followerID follows: one primary key
 // lookup each.
 func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int64) (map[int64]bool, error) {
+	return s.idsAmong(ctx, "following among", `SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN `, followerID, ids)
+}
+
+// idsAmong runs q, which selects one id column and ends in "IN ", with
+// first as its one parameter before the list of ids, and returns the ids
+// it found: which of ids a reader likes, or an account follows.
+func (s *Store) idsAmong(ctx context.Context, what, q string, first any, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{followerID}
+	args := []any{first}
 	for _, id := range ids {
 		args = append(args, id)
 	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN (`+
-			placeholders(len(ids))+`)`, args...)
+		rows, err := tx.QueryContext(ctx, q+`(`+placeholders(len(ids))+`)`, args...)
 		if err != nil {
 			return err
 		}
@@ -120,7 +126,7 @@ func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int6
 		}
 		return rows.Err()
 	})
-	return out, dbErr(err, "following among", msgs{})
+	return out, dbErr(err, what, msgs{})
 }
 
 // ListFollowers lists who follows accountID, newest follow first.
