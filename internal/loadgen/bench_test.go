@@ -1,7 +1,12 @@
 package loadgen
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
+
+	"github.com/headline/headline/internal/sqlite"
 )
 
 // produceAll runs a phase's producer with a writer that drops every batch:
@@ -40,4 +45,40 @@ func BenchmarkGenerate(b *testing.B) {
 	b.Run("accounts", func(b *testing.B) { produceAll(b, g.accountsPhase()) })
 	b.Run("posts", func(b *testing.B) { produceAll(b, g.postsPhase()) })
 	b.Run("comments", func(b *testing.B) { produceAll(b, g.commentsPhase()) })
+}
+
+// BenchmarkLoadSQLite writes a whole run into a fresh SQLite file and
+// reports each phase's rows a second: the store's side of a run, which is
+// what bounds it. The size is a hundredth of the scale by default
+// (HEADLINE_BENCH_LOADGEN_SCALE=10 is a tenth); -cpuprofile shows where a
+// phase goes.
+//
+//	go test -run '^$' -bench LoadSQLite -benchtime 1x ./internal/loadgen/
+func BenchmarkLoadSQLite(b *testing.B) {
+	scale := 1
+	if v, err := strconv.Atoi(os.Getenv("HEADLINE_BENCH_LOADGEN_SCALE")); err == nil && v > 0 {
+		scale = v
+	}
+	cfg := Default()
+	cfg.Accounts, cfg.Posts, cfg.Comments = 1000*scale, 10_000*scale, 100_000*scale
+	cfg.Now = testNow
+	for b.Loop() {
+		st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "h.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		g, err := New(cfg, st, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := g.Run(b.Context())
+		st.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ph := range rep.Phases {
+			b.ReportMetric(ph.Elapsed.Seconds(), ph.Name+"-s")
+		}
+		b.ReportMetric(rep.Elapsed.Seconds(), "total-s")
+	}
 }

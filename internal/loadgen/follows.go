@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/headline/headline/internal/news"
@@ -138,18 +139,61 @@ func (g *Generator) followsPhase() *phase {
 	}
 }
 
-// countersPhase sets every counter from the rows, once they are all there.
+// countersPhase sets every counter from the rows, once they are all there:
+// one item a table and chunk of ids, each its own transaction, so that
+// no transaction rewrites a whole table (at 10M comments one did, and its
+// write-ahead log grew past 8 GB) and an interrupted recount resumes at
+// the chunk it stopped in. Ids from 1, so that counters of an earlier run's
+// rows that this run moved (a follow of an old account) are set too.
 func (g *Generator) countersPhase() *phase {
+	end := news.BulkIDs{Account: g.ids.Account + int64(g.cfg.Accounts), Post: g.ids.Post + int64(g.cfg.Posts),
+		Comment: g.ids.Comment + int64(g.cfg.Comments)}
+	type chunk struct {
+		table string
+		from  int64
+	}
+	var chunks []chunk
+	for _, table := range news.RecountTables {
+		for lo := int64(1); lo < end.Of(table); lo += news.RecountChunk {
+			chunks = append(chunks, chunk{table, lo})
+		}
+	}
 	return &phase{
 		name:  "counters",
-		total: 1,
+		total: len(chunks),
+		batch: 1,
 		produce: func(b *batcher, from int, _ *Stats) error {
-			if from == 0 && b.slot() == nil {
-				return errStopped
+			for _, ch := range chunks[from:] {
+				o := b.slot()
+				if o == nil {
+					return errStopped
+				}
+				o.index, o.seq = slices.Index(news.RecountTables, ch.table), ch.from
 			}
 			return nil
 		},
-		write: func(ctx context.Context, bl news.BulkLoader, _ []op) error { return bl.Recount(ctx) },
+		write: func(ctx context.Context, bl news.BulkLoader, batch []op) error {
+			for _, o := range batch {
+				if err := bl.RecountRange(ctx, news.RecountTables[o.index], o.seq, o.seq+news.RecountChunk); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		count: func(*Stats, *op) {},
+	}
+}
+
+// indexesPhase builds the indexes the run deferred: before the counters
+// those that hold none (Recount reads them), after them the rest, so that
+// setting a counter moves no index entry. A run that deferred none (an
+// --append, or a resume, whose store built them when it opened) finds
+// nothing to build.
+func (g *Generator) indexesPhase(name string, counters bool) *phase {
+	return &phase{
+		name:  name,
+		total: 1,
+		run:   func(ctx context.Context, bl news.BulkLoader) error { return bl.RestoreIndexes(ctx, counters) },
 		count: func(*Stats, *op) {},
 	}
 }

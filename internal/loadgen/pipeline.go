@@ -39,6 +39,7 @@ type op struct {
 type phase struct {
 	name  string
 	total int
+	batch int // items a transaction; 0 is the run's --batch
 	// produce generates the phase's items in order: it fills a slot from
 	// the batcher for items >= from, and counts the ones before in skipped.
 	// It returns errStopped when the batcher says the writer has stopped.
@@ -47,6 +48,10 @@ type phase struct {
 	write func(ctx context.Context, bl news.BulkLoader, batch []op) error
 	// count adds o to s.
 	count func(s *Stats, o *op)
+	// run, when set, is the whole phase of one item instead of produce and
+	// write: work that commits as it goes (building indexes, each in its
+	// own transaction) rather than in one batch transaction.
+	run func(ctx context.Context, bl news.BulkLoader) error
 }
 
 // batcher hands the producer slots in batches and passes full batches to
@@ -99,9 +104,16 @@ var errStopped = errors.New("writer stopped")
 // the store never holds half a batch. It returns the number of items
 // written and the stats of the items skipped (already there) and written.
 func (g *Generator) runPhase(ctx context.Context, ph *phase, from int) (int, Stats, error) {
+	if ph.run != nil {
+		return g.runWhole(ctx, ph, from)
+	}
 	batches := make(chan []op, 1)
 	stop := make(chan struct{})
-	b := &batcher{size: g.cfg.Batch, cur: make([]op, 0, g.cfg.Batch), out: batches,
+	size := g.cfg.Batch
+	if ph.batch > 0 {
+		size = ph.batch
+	}
+	b := &batcher{size: size, cur: make([]op, 0, size), out: batches,
 		free: make(chan []op, 2), stop: stop}
 	var skipped, written Stats
 	var perr error
@@ -165,4 +177,33 @@ func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan 
 		}
 	}
 	return done - from, nil
+}
+
+// runWhole runs a phase that has run instead of batches, then records it
+// done in the journal.
+func (g *Generator) runWhole(ctx context.Context, ph *phase, from int) (int, Stats, error) {
+	if from >= ph.total {
+		return 0, Stats{}, nil
+	}
+	if ctx.Err() != nil {
+		return 0, Stats{}, ErrInterrupted
+	}
+	bl, ok := g.st.(news.BulkLoader)
+	if !ok {
+		return 0, Stats{}, fmt.Errorf("the store (%T) has no bulk loader", g.st)
+	}
+	wctx := context.WithoutCancel(ctx)
+	if err := ph.run(wctx, bl); err != nil {
+		return 0, Stats{}, err
+	}
+	j := journal{ids: g.ids, phase: ph.name, done: ph.total}
+	bio := j.bio(g.cfg.fingerprint())
+	if _, err := g.st.UpdateAccount(wctx, g.ids.Account, news.AccountUpdate{Bio: &bio}); err != nil {
+		return 0, Stats{}, err
+	}
+	g.progress.update(ph.total)
+	if g.AfterBatch != nil {
+		g.AfterBatch(ph.name, ph.total)
+	}
+	return ph.total - from, Stats{}, nil
 }

@@ -2,6 +2,7 @@ package news
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -45,15 +46,84 @@ type BulkLoader interface {
 	// SetShares sets the shares count of posts. Shares are the one counter
 	// with no rows behind it (AddShare only counts), so it is set as is.
 	SetShares(ctx context.Context, shares map[int64]int64) error
-	// Recount sets every counter from the rows: posts_count, followers and
-	// following counts of accounts; comments, likes and views counts of
-	// posts; likes and replies counts of comments. It is idempotent.
+	// DeferIndexes drops the secondary indexes the loads would otherwise
+	// update row by row, keeping their definitions in the database.
+	// RestoreIndexes builds them again, each in one sorted pass; with
+	// counters false only those that hold no counter (see HoldsCounter),
+	// which Recount needs, so that setting counters moves no index entry.
+	// Opening the store builds any left deferred, so a site never stays
+	// without its indexes after an interrupted load. Unique indexes stay.
+	DeferIndexes(ctx context.Context) error
+	RestoreIndexes(ctx context.Context, counters bool) error
+	// RecountRange sets the counters of table ("accounts", "posts" or
+	// "comments", see RecountTables) from the rows, for the rows whose ids
+	// are in [from, to), in a transaction of its own (or in the Bulk
+	// transaction it is called in). It is idempotent, and a range that is
+	// already right costs reads only.
+	RecountRange(ctx context.Context, table string, from, to int64) error
+	// Recount sets every counter of every row: RecountRange over all ids,
+	// RecountChunk ids a transaction.
 	Recount(ctx context.Context) error
+}
+
+// RecountTables are the tables that keep counters, in the order Recount
+// sets them: accounts' posts, followers and following; posts' comments,
+// likes and views; comments' replies and likes. (Shares are set as they
+// are, SetShares: no rows count them.)
+var RecountTables = []string{"accounts", "posts", "comments"}
+
+// counterColumns are the columns Recount sets.
+var counterColumns = []string{"posts_count", "followers_count", "following_count", "comments_count",
+	"likes_count", "views_count", "shares_count", "replies_count"}
+
+// HoldsCounter reports whether an index definition (CREATE INDEX ...)
+// includes a counter column.
+func HoldsCounter(indexSQL string) bool {
+	for _, c := range counterColumns {
+		if strings.Contains(indexSQL, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// RecountChunk is the ids a transaction of Recount covers: small enough
+// that no transaction grows the write-ahead log by more than a few
+// hundred megabytes, large enough that there are few of them.
+const RecountChunk = 100_000
+
+// RecountAll is Recount for a store: every counter, in chunks of
+// RecountChunk ids up to the next free ids.
+func RecountAll(ctx context.Context, bl BulkLoader) error {
+	next, err := bl.NextIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, table := range RecountTables {
+		for lo := int64(1); lo < next.Of(table); lo += RecountChunk {
+			if err := bl.RecountRange(ctx, table, lo, lo+RecountChunk); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // BulkIDs are the next free ids of the tables whose ids the store assigns.
 type BulkIDs struct {
 	Account, Post, Comment int64
+}
+
+// Of returns the next id of table: "accounts", "posts" or "comments".
+func (b BulkIDs) Of(table string) int64 {
+	switch table {
+	case "accounts":
+		return b.Account
+	case "posts":
+		return b.Post
+	default:
+		return b.Comment
+	}
 }
 
 // BulkFollow is one follow: Follower follows Followee since At.

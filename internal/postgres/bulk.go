@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -236,67 +237,66 @@ func (s *Store) SetShares(ctx context.Context, shares map[int64]int64) error {
 }
 
 // recounts are the SQLite store's (see its bulk_recount.go for the rules
-// each follows); the same SQL is valid PostgreSQL.
-var recounts = []string{
-	`UPDATE accounts SET posts_count = c.n FROM (
-		SELECT author_id AS id, count(*) AS n FROM posts WHERE status = 'published' GROUP BY author_id) c
-	WHERE accounts.id = c.id AND accounts.posts_count <> c.n`,
-	`UPDATE accounts SET posts_count = 0 WHERE posts_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM posts WHERE author_id = accounts.id AND status = 'published')`,
+// and the shape), in PostgreSQL's placeholders and with typed NULLs.
+var recounts = map[string][2]string{
+	"accounts": {`UPDATE accounts SET posts_count = c.p, followers_count = c.fr, following_count = c.fg FROM (
+		SELECT id, count(p) AS p, count(fr) AS fr, count(fg) AS fg FROM (
+			SELECT author_id AS id, 1 AS p, NULL::int AS fr, NULL::int AS fg FROM posts
+				WHERE author_id >= $1 AND author_id < $2 AND status = 'published'
+			UNION ALL SELECT followee_id, NULL, 1, NULL FROM follows WHERE followee_id >= $1 AND followee_id < $2
+			UNION ALL SELECT follower_id, NULL, NULL, 1 FROM follows WHERE follower_id >= $1 AND follower_id < $2) u
+		GROUP BY id) c
+	WHERE accounts.id = c.id AND (accounts.posts_count, accounts.followers_count, accounts.following_count) <> (c.p, c.fr, c.fg)`,
+		`UPDATE accounts SET posts_count = 0, followers_count = 0, following_count = 0
+	WHERE id >= $1 AND id < $2 AND (posts_count <> 0 OR followers_count <> 0 OR following_count <> 0)
+		AND NOT EXISTS (SELECT 1 FROM posts WHERE author_id = accounts.id AND status = 'published')
+		AND NOT EXISTS (SELECT 1 FROM follows WHERE followee_id = accounts.id)
+		AND NOT EXISTS (SELECT 1 FROM follows WHERE follower_id = accounts.id)`},
 
-	`UPDATE accounts SET followers_count = c.n FROM (
-		SELECT followee_id AS id, count(*) AS n FROM follows GROUP BY followee_id) c
-	WHERE accounts.id = c.id AND accounts.followers_count <> c.n`,
-	`UPDATE accounts SET followers_count = 0 WHERE followers_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM follows WHERE followee_id = accounts.id)`,
+	"posts": {`UPDATE posts SET comments_count = c.c, likes_count = c.l, views_count = c.v FROM (
+		SELECT id, count(c) AS c, count(l) AS l, count(v) AS v FROM (
+			SELECT post_id AS id, 1 AS c, NULL::int AS l, NULL::int AS v FROM comments
+				WHERE post_id >= $1 AND post_id < $2 AND status = 'published' AND deleted_at IS NULL
+			UNION ALL SELECT post_id, NULL, 1, NULL FROM post_likes WHERE post_id >= $1 AND post_id < $2
+			UNION ALL SELECT post_id, NULL, NULL, 1 FROM post_views WHERE post_id >= $1 AND post_id < $2) u
+		GROUP BY id) c
+	WHERE posts.id = c.id AND (posts.comments_count, posts.likes_count, posts.views_count) <> (c.c, c.l, c.v)`,
+		`UPDATE posts SET comments_count = 0, likes_count = 0, views_count = 0
+	WHERE id >= $1 AND id < $2 AND (comments_count <> 0 OR likes_count <> 0 OR views_count <> 0)
+		AND NOT EXISTS (SELECT 1 FROM comments WHERE post_id = posts.id AND status = 'published' AND deleted_at IS NULL)
+		AND NOT EXISTS (SELECT 1 FROM post_likes WHERE post_id = posts.id)
+		AND NOT EXISTS (SELECT 1 FROM post_views WHERE post_id = posts.id)`},
 
-	`UPDATE accounts SET following_count = c.n FROM (
-		SELECT follower_id AS id, count(*) AS n FROM follows GROUP BY follower_id) c
-	WHERE accounts.id = c.id AND accounts.following_count <> c.n`,
-	`UPDATE accounts SET following_count = 0 WHERE following_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM follows WHERE follower_id = accounts.id)`,
-
-	`UPDATE posts SET comments_count = c.n FROM (
-		SELECT post_id AS id, count(*) AS n FROM comments
-		WHERE status = 'published' AND deleted_at IS NULL GROUP BY post_id) c
-	WHERE posts.id = c.id AND posts.comments_count <> c.n`,
-	`UPDATE posts SET comments_count = 0 WHERE comments_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM comments WHERE post_id = posts.id AND status = 'published' AND deleted_at IS NULL)`,
-
-	`UPDATE posts SET likes_count = c.n FROM (
-		SELECT post_id AS id, count(*) AS n FROM post_likes GROUP BY post_id) c
-	WHERE posts.id = c.id AND posts.likes_count <> c.n`,
-	`UPDATE posts SET likes_count = 0 WHERE likes_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM post_likes WHERE post_id = posts.id)`,
-
-	`UPDATE posts SET views_count = c.n FROM (
-		SELECT post_id AS id, count(*) AS n FROM post_views GROUP BY post_id) c
-	WHERE posts.id = c.id AND posts.views_count <> c.n`,
-	`UPDATE posts SET views_count = 0 WHERE views_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM post_views WHERE post_id = posts.id)`,
-
-	`UPDATE comments SET replies_count = c.n FROM (
-		SELECT parent_id AS id, count(*) AS n FROM comments
-		WHERE parent_id IS NOT NULL AND status = 'published' GROUP BY parent_id) c
-	WHERE comments.id = c.id AND comments.replies_count <> c.n`,
-	`UPDATE comments SET replies_count = 0 WHERE replies_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'published')`,
-
-	`UPDATE comments SET likes_count = c.n FROM (
-		SELECT comment_id AS id, count(*) AS n FROM comment_likes GROUP BY comment_id) c
-	WHERE comments.id = c.id AND comments.likes_count <> c.n`,
-	`UPDATE comments SET likes_count = 0 WHERE likes_count <> 0
-		AND NOT EXISTS (SELECT 1 FROM comment_likes WHERE comment_id = comments.id)`,
+	"comments": {`UPDATE comments SET replies_count = c.r, likes_count = c.l FROM (
+		SELECT id, count(r) AS r, count(l) AS l FROM (
+			SELECT parent_id AS id, 1 AS r, NULL::int AS l FROM comments
+				WHERE parent_id >= $1 AND parent_id < $2 AND status = 'published'
+			UNION ALL SELECT comment_id, NULL, 1 FROM comment_likes WHERE comment_id >= $1 AND comment_id < $2) u
+		GROUP BY id) c
+	WHERE comments.id = c.id AND (comments.replies_count, comments.likes_count) <> (c.r, c.l)`,
+		`UPDATE comments SET replies_count = 0, likes_count = 0
+	WHERE id >= $1 AND id < $2 AND (replies_count <> 0 OR likes_count <> 0)
+		AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'published')
+		AND NOT EXISTS (SELECT 1 FROM comment_likes WHERE comment_id = comments.id)`},
 }
 
-// Recount sets every counter from the rows, in one transaction.
-func (s *Store) Recount(ctx context.Context) error {
-	return s.bulkWrite(ctx, "recount", func(tx pgx.Tx) error {
-		for _, q := range recounts {
-			if _, err := tx.Exec(ctx, q); err != nil {
+// RecountRange sets the counters of table's rows with ids in [from, to).
+func (s *Store) RecountRange(ctx context.Context, table string, from, to int64) error {
+	q, ok := recounts[table]
+	if !ok {
+		return fmt.Errorf("recount: %q keeps no counters", table)
+	}
+	return s.bulkWrite(ctx, "recount "+table, func(tx pgx.Tx) error {
+		for _, stmt := range q {
+			if _, err := tx.Exec(ctx, stmt, from, to); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// Recount sets every counter of every row, a chunk of ids a transaction.
+func (s *Store) Recount(ctx context.Context) error {
+	return news.RecountAll(ctx, s)
 }

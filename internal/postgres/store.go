@@ -79,6 +79,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, openError(url, "migrate postgres", err)
 	}
+	// A bulk load interrupted while its indexes were deferred left them
+	// listed; nothing may run without them.
+	if err := s.RestoreIndexes(ctx, true); err != nil {
+		pool.Close()
+		return nil, openError(url, "build deferred indexes", err)
+	}
 	return s, nil
 }
 

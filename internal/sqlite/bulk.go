@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/headline/headline/internal/news"
@@ -83,8 +84,12 @@ func (s *Store) bulkWrite(ctx context.Context, what string, fn func(tx *sql.Tx) 
 		// whole transaction is undone on any error anyway, so: foreign keys
 		// are checked at COMMIT (defer_foreign_keys lasts one transaction),
 		// inserts say OR FAIL (or OR IGNORE), and nothing needs the journal.
+		//
+		// What a statement journal is still needed for (SQLite's STRICT type
+		// checks may abort a statement) stays in memory (temp_store), as do
+		// the sorts of building indexes, which use a helper thread a core.
 		for _, p := range []string{fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB), `PRAGMA defer_foreign_keys = ON`,
-			`PRAGMA wal_autocheckpoint = 65536`} {
+			`PRAGMA wal_autocheckpoint = 65536`, `PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA threads = %d`, runtime.GOMAXPROCS(0))} {
 			if _, err := tx.ExecContext(ctx, p); err != nil {
 				return err
 			}

@@ -117,6 +117,12 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	s.r = r
 	// Started last: migrations ran on w directly, before anyone could write.
 	s.gc = newCommitter(w, o.MaxBatch)
+	// A bulk load interrupted while its indexes were deferred left them
+	// listed; nothing may run without them.
+	if err := s.RestoreIndexes(ctx, true); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("build deferred indexes: %w", err)
+	}
 	return s, nil
 }
 

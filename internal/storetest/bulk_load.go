@@ -198,7 +198,9 @@ func writeOneByOne(t *testing.T, st news.Store, clock *time.Time, s *bulkSite) s
 
 // loadInBulk writes s through news.BulkLoader, comments in two calls so
 // that some replies find their parent in the table, and the follows and
-// likes twice, as a resumed load would.
+// likes twice, as a resumed load would; with the indexes deferred, as
+// loadgen writes an empty site, and built again before and after the
+// recount.
 func loadInBulk(t *testing.T, st news.Store, s *bulkSite) siteIDs {
 	t.Helper()
 	c := ctx(t)
@@ -209,6 +211,7 @@ func loadInBulk(t *testing.T, st news.Store, s *bulkSite) siteIDs {
 	next, err := bl.NextIDs(c)
 	must(t, "NextIDs", err)
 	ids := idsFrom(next)
+	must(t, "DeferIndexes", bl.DeferIndexes(c))
 	var accounts []*news.Account
 	for i, a := range s.accounts {
 		b := *a
@@ -259,7 +262,9 @@ func loadInBulk(t *testing.T, st news.Store, s *bulkSite) siteIDs {
 		must(t, "LoadCommentLikes", bl.LoadCommentLikes(c, likes(s.commentLikes, ids.comment)))
 		must(t, "LoadViews", bl.LoadViews(c, likes(s.views, ids.post)))
 		must(t, "SetShares", bl.SetShares(c, shares))
+		must(t, "RestoreIndexes without counters", bl.RestoreIndexes(c, false))
 		must(t, "Recount", bl.Recount(c))
+		must(t, "RestoreIndexes", bl.RestoreIndexes(c, true))
 	}
 	return ids
 }
