@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -72,20 +73,25 @@ func TestRunIsDeterministicAndConsistent(t *testing.T) {
 // must then be the same, row for row, as one written in one go.
 func TestResumeEndsLikeAnUninterruptedRun(t *testing.T) {
 	t.Parallel()
-	whole := openStore(t, filepath.Join(t.TempDir(), "h.db"))
+	wholePath := filepath.Join(t.TempDir(), "h.db")
+	whole := openStore(t, wholePath)
 	want, err := generate(t.Context(), t, whole, small(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantDump := checkSite(t, whole, 200)
+	wantIndexes := indexes(t, wholePath)
 	for _, stop := range []struct {
-		phase string
-		after int
-	}{{"accounts", 20}, {"posts", 40}, {"comments", 40}, {"comments", 180}, {"follows", 100},
-		{"likes", 40}, {"c-likes", 60}, {"views", 100}, {"shares", 20}} {
-		t.Run(fmt.Sprintf("%s %d", stop.phase, stop.after), func(t *testing.T) {
+		phase  string
+		after  int
+		reopen bool // close the store and open it again before resuming
+	}{{"accounts", 20, false}, {"posts", 40, false}, {"comments", 40, false}, {"comments", 180, true}, {"follows", 100, false},
+		{"likes", 40, false}, {"c-likes", 60, false}, {"views", 100, true}, {"shares", 20, false},
+		{"counters", 2, false}, {"counters", 1, true}} {
+		t.Run(fmt.Sprintf("%s %d reopen=%v", stop.phase, stop.after, stop.reopen), func(t *testing.T) {
 			t.Parallel()
-			st := openStore(t, filepath.Join(t.TempDir(), "h.db"))
+			path := filepath.Join(t.TempDir(), "h.db")
+			st := openStore(t, path)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			rep, err := generate(ctx, t, st, small(), func(g *Generator) {
@@ -102,6 +108,10 @@ func TestResumeEndsLikeAnUninterruptedRun(t *testing.T) {
 			if last.Name != stop.phase || last.Before+last.Written != stop.after {
 				t.Fatalf("interrupted in %s after %d, want %s after %d", last.Name, last.Before+last.Written, stop.phase, stop.after)
 			}
+			if stop.reopen {
+				st.Close()
+				st = openStore(t, path)
+			}
 			cfg := small()
 			cfg.Resume, cfg.Now = true, time.Time{} // "now" is read back from the store
 			cfg.Batch = 33                          // the batch size does not change the data
@@ -115,8 +125,39 @@ func TestResumeEndsLikeAnUninterruptedRun(t *testing.T) {
 			if d := checkSite(t, st, 200); d != wantDump {
 				t.Fatalf("resumed site differs from the whole run:\n%s", firstDiff(wantDump, d))
 			}
+			if got := indexes(t, path); got != wantIndexes {
+				t.Fatalf("resumed site has the indexes\n%s\nthe whole run\n%s", got, wantIndexes)
+			}
 		})
 	}
+}
+
+// indexes lists the index definitions of the SQLite file at path: a
+// run defers some and must leave them all as a new site has them.
+func indexes(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(t.Context(), `SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var list []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, q)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(list, "\n")
 }
 
 func TestRefusesASiteWithDataAndAppends(t *testing.T) {
