@@ -61,6 +61,11 @@ func (s *Store) RestoreIndexes(ctx context.Context, counters bool) error {
 			continue
 		}
 		err := s.bulkWrite(ctx, "build index "+ix.name, func(tx pgx.Tx) error {
+			// The default (64 MB) makes a sort of ten million entries spill
+			// to disk; this is for this transaction only.
+			if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, ix.sql); err != nil {
 				return err
 			}
