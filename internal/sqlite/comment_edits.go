@@ -156,6 +156,33 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
 }
 
+// CheckComment makes the three reads of a comment post in one read
+// transaction: each transaction of its own cost a third of what the reads
+// cost (pprof, 64 clients posting).
+func (s *Store) CheckComment(ctx context.Context, q news.CommentCheckQuery) (news.CommentCheck, error) {
+	var r news.CommentCheck
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		if r.Post, err = postByID(ctx, tx, q.Comment.PostID); err != nil {
+			return err
+		}
+		r.Duplicate, err = recentDuplicate(ctx, tx, q.Comment, q.DedupSince)
+		if err == sql.ErrNoRows {
+			r.Duplicate = nil
+		} else if err != nil {
+			return err
+		}
+		if q.Writer == nil {
+			return nil
+		}
+		r.Writer, err = writerFacts(ctx, tx, *q.Writer)
+		return err
+	})
+	if err != nil {
+		return news.CommentCheck{}, dbErr(err, "check comment", msgs{notFound: msgNoPost})
+	}
+	return r, nil
+}
+
 // recentDuplicate is RecentDuplicate in tx. Only the writer's newest few
 // are compared (news.DedupScan), so a writer flooding one post costs a
 // bounded index range, not every comment they wrote in the window. It runs
