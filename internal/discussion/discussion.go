@@ -76,8 +76,31 @@ const DedupWindow = 30 * time.Second
 // Write is Post that also reports whether the comment was a duplicate of
 // one written within DedupWindow, which it returns instead of a new one.
 func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*news.Comment, bool, error) {
-	post, err := s.visiblePost(ctx, actor, in.PostID)
+	c := &news.Comment{PostID: in.PostID, ParentID: in.ParentID, Body: strings.TrimRight(in.Body, " \t\r\n"),
+		Status: news.CommentPublished, IP: in.IP, UserAgent: truncate(in.UserAgent, 300)}
+	if actor == nil {
+		c.AuthorName = strings.TrimSpace(in.Name)
+		c.Email = strings.TrimSpace(in.Email)
+		c.Website = strings.TrimSpace(in.Website)
+	} else {
+		c.AccountID, c.AuthorName, c.AuthorHandle, c.AuthorOfficial = actor.ID, actor.Name, actor.Handle, actor.Official
+	}
+	// The post, a duplicate and the writer's moderation facts are read at
+	// once, before anything is checked (one read transaction on SQLite);
+	// they are used in the order the rules go: the post must be visible,
+	// the writer within limits, the input valid, then a duplicate is
+	// answered with the first comment, and only a new one is judged.
+	q := news.CommentCheckQuery{Comment: c, DedupSince: s.now().Add(-DedupWindow)}
+	if s.mod != nil {
+		wq := moderation.WriterQuery(c)
+		q.Writer = &wq
+	}
+	chk, err := s.store.CheckComment(ctx, q)
 	if err != nil {
+		return nil, false, err
+	}
+	post := chk.Post
+	if err := s.visible(post, actor); err != nil {
 		return nil, false, err
 	}
 	writer := moderation.WriterKey(actor, in.GuestID)
@@ -90,18 +113,11 @@ func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*ne
 			return nil, false, err
 		}
 	}
-	c := &news.Comment{PostID: post.ID, ParentID: in.ParentID, Body: strings.TrimRight(in.Body, " \t\r\n"),
-		Status: news.CommentPublished, IP: in.IP, UserAgent: truncate(in.UserAgent, 300)}
 	p := news.Problems{}
 	if actor == nil {
-		c.AuthorName = strings.TrimSpace(in.Name)
-		c.Email = strings.TrimSpace(in.Email)
-		c.Website = strings.TrimSpace(in.Website)
 		news.CheckLine(p, "name", "Name", c.AuthorName, news.MaxName, true)
 		news.CheckEmail(p, "email", c.Email, true)
 		news.CheckWebURL(p, "website", "Website", c.Website)
-	} else {
-		c.AccountID, c.AuthorName, c.AuthorHandle, c.AuthorOfficial = actor.ID, actor.Name, actor.Handle, actor.Official
 	}
 	news.CheckText(p, "body", "Comment", c.Body, news.MaxCommentBody, true)
 	if in.ParentID < 0 {
@@ -110,18 +126,15 @@ func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*ne
 	if err := p.Err(); err != nil {
 		return nil, false, err
 	}
-	dup, err := s.store.RecentDuplicate(ctx, c, s.now().Add(-DedupWindow))
-	if err == nil {
-		return dup, true, nil
-	} else if news.ErrorCode(err) != news.NotFound {
-		return nil, false, err
+	if chk.Duplicate != nil {
+		return chk.Duplicate, true, nil
 	}
 	if s.mod != nil {
 		sub := moderation.Submission{Comment: c, Post: post, Writer: actor, WriterKey: writer}
 		if actor == nil {
 			sub.Form = in.Form
 		}
-		if err := s.mod.Decide(ctx, sub); err != nil {
+		if err := s.mod.DecideWith(ctx, sub, chk.Writer); err != nil {
 			return nil, false, err
 		}
 	}
@@ -137,10 +150,16 @@ func (s *Service) visiblePost(ctx context.Context, viewer *news.Account, id int6
 	if err != nil {
 		return nil, err
 	}
+	return p, s.visible(p, viewer)
+}
+
+// visible answers NotFound for a post viewer may not see: one not yet
+// published, unless viewer wrote it or moderates.
+func (s *Service) visible(p *news.Post, viewer *news.Account) error {
 	if !p.Visible(s.now()) && (viewer == nil || (viewer.ID != p.AuthorID && !viewer.Role.CanModerate())) {
-		return nil, news.Errorf(news.NotFound, "That post does not exist.")
+		return news.Errorf(news.NotFound, "That post does not exist.")
 	}
-	return p, nil
+	return nil
 }
 
 func truncate(s string, n int) string {

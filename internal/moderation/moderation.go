@@ -122,11 +122,23 @@ type Submission struct {
 // Moderators, admins and the post's author are trusted: their comments
 // are published, though bans still apply.
 func (s *Service) Decide(ctx context.Context, sub Submission) error {
-	c := sub.Comment
-	facts, err := s.store.WriterFacts(ctx, news.WriterQuery{AccountID: c.AccountID, Email: strings.ToLower(c.Email), IP: c.IP})
+	facts, err := s.store.WriterFacts(ctx, WriterQuery(sub.Comment))
 	if err != nil {
 		return err
 	}
+	return s.DecideWith(ctx, sub, facts)
+}
+
+// WriterQuery names the writer of c for WriterFacts.
+func WriterQuery(c *news.Comment) news.WriterQuery {
+	return news.WriterQuery{AccountID: c.AccountID, Email: strings.ToLower(c.Email), IP: c.IP}
+}
+
+// DecideWith is Decide with the writer's facts already read (for
+// WriterQuery(sub.Comment)), for a caller that reads them together with
+// its own reads.
+func (s *Service) DecideWith(ctx context.Context, sub Submission, facts news.WriterFacts) error {
+	c := sub.Comment
 	if facts.Banned != "" {
 		s.log.InfoContext(ctx, "comment refused: writer banned", "ban", facts.Banned, "account", c.AccountID, "ip", c.IP)
 		return news.Errorf(news.Forbidden, "You can no longer comment on this site: a moderator has blocked this %s.", bannedWhat(facts.Banned))

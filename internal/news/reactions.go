@@ -70,6 +70,26 @@ type ReactionStore interface {
 	// c's body written at or after since, or NotFound. Only the writer's
 	// DedupScan newest comments on the post since then are compared.
 	RecentDuplicate(ctx context.Context, c *Comment, since time.Time) (*Comment, error)
+	// CheckComment reads what posting q.Comment needs to know before it
+	// writes: the post (NotFound when there is none), RecentDuplicate of
+	// q.Comment since q.DedupSince, and, when q.Writer is set,
+	// WriterFacts. A comment post makes these three reads every time; as
+	// one call a store can make them in one transaction.
+	CheckComment(ctx context.Context, q CommentCheckQuery) (CommentCheck, error)
+}
+
+// CommentCheckQuery asks CheckComment about a comment about to be posted.
+type CommentCheckQuery struct {
+	Comment    *Comment // PostID, ParentID, AccountID, Email and Body set
+	DedupSince time.Time
+	Writer     *WriterQuery // nil: moderation is off, the facts are not read
+}
+
+// CommentCheck is CheckComment's answer.
+type CommentCheck struct {
+	Post      *Post
+	Duplicate *Comment    // nil when there is none
+	Writer    WriterFacts // zero when CommentCheckQuery.Writer is nil
 }
 
 // DedupScan is how many of a writer's newest comments on a post a

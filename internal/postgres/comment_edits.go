@@ -163,3 +163,26 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 		` ORDER BY c.created_at DESC LIMIT 1`, a...))
 	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
 }
+
+// CheckComment makes the three reads of a comment post one after another,
+// each on the pool as its own method would: PostgreSQL reads without the
+// per-transaction cost that made SQLite want them in one.
+func (s *Store) CheckComment(ctx context.Context, q news.CommentCheckQuery) (news.CommentCheck, error) {
+	var r news.CommentCheck
+	var err error
+	if r.Post, err = s.PostByID(ctx, q.Comment.PostID); err != nil {
+		return news.CommentCheck{}, err
+	}
+	r.Duplicate, err = s.RecentDuplicate(ctx, q.Comment, q.DedupSince)
+	if news.ErrorCode(err) == news.NotFound {
+		r.Duplicate = nil
+	} else if err != nil {
+		return news.CommentCheck{}, err
+	}
+	if q.Writer != nil {
+		if r.Writer, err = s.WriterFacts(ctx, *q.Writer); err != nil {
+			return news.CommentCheck{}, err
+		}
+	}
+	return r, nil
+}

@@ -54,14 +54,15 @@ func pathSegment(id int64) string {
 // when empty). The post must exist; a parent must exist and belong to the
 // same post. A published comment bumps the post's CommentsCount and the
 // parent's RepliesCount in the same transaction.
+//
+// It runs on the committer, whose time every concurrent writer waits for,
+// so it keeps to few statements: one read for the post and the new id, the
+// INSERT with the row complete, and the counters.
 func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 	now := s.now()
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM posts WHERE id = ?`, c.PostID).Scan(&one)
-		if err == sql.ErrNoRows {
-			return notFound(msgNoPost)
-		} else if err != nil {
+		id, err := nextCommentID(ctx, tx, c.PostID)
+		if err != nil {
 			return err
 		}
 		authorName, handle, official := c.AuthorName, "", ""
@@ -78,44 +79,19 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 				authorName = name
 			}
 		}
-		rootID, depth, parentPath := int64(0), 0, ""
+		rootID, depth, path := id, 0, pathSegment(id)
 		if c.ParentID != 0 {
-			var postID int64
-			var status string
-			var deleted sql.NullInt64
-			err := tx.QueryRowContext(ctx, `SELECT post_id, root_id, depth, path, status, deleted_at FROM comments WHERE id = ?`, c.ParentID).
-				Scan(&postID, &rootID, &depth, &parentPath, &status, &deleted)
-			if err == sql.ErrNoRows {
-				return notFound(msgNoComment)
-			} else if err != nil {
+			if rootID, depth, path, err = replyPlace(ctx, tx, c, id); err != nil {
 				return err
 			}
-			if err := news.CheckParent(c.PostID, postID, news.CommentStatus(status), deleted.Valid); err != nil {
-				return err
-			}
-			depth, parentPath = news.ReplyPosition(depth, parentPath)
 		}
-		// The path and, for a top-level comment, the root need the new id,
-		// which SQLite assigns on insert: insert, then set them.
-		var id int64
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO comments (post_id, parent_id, root_id, depth, path, account_id, author_name,
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
 				email, website, body, body_html, status, ip, user_agent, created_at)
-			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`,
-			c.PostID, nullID(c.ParentID), rootID, depth, nullID(c.AccountID), authorName,
-			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro(),
-		).Scan(&id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, c.PostID, nullID(c.ParentID), rootID, depth, path, nullID(c.AccountID), authorName,
+			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro())
 		if err != nil {
-			return err
-		}
-		path := pathSegment(id)
-		if c.ParentID != 0 {
-			path = parentPath + "/" + path
-		} else {
-			rootID = id
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET root_id = ?, path = ? WHERE id = ?`, rootID, path, id); err != nil {
 			return err
 		}
 		if err := insertReview(ctx, tx, id, c.Review); err != nil {
@@ -137,6 +113,48 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 		return nil
 	})
 	return dbErr(err, "create comment", msgs{})
+}
+
+// nextCommentID checks that the post exists and returns the id the next
+// comment gets. The path and a top-level comment's root_id are made of the
+// comment's own id; knowing it before the INSERT writes the row complete
+// at once, instead of inserting and then updating the row and its
+// comments_thread entry. max(id) + 1 is the id SQLite itself would assign
+// (comments.id is an INTEGER PRIMARY KEY without AUTOINCREMENT), and it
+// cannot change before the INSERT: the writer holds the write lock
+// (BEGIN IMMEDIATE), and an earlier write of the same batch is seen.
+func nextCommentID(ctx context.Context, tx *sql.Tx, postID int64) (int64, error) {
+	var id int64
+	var post bool
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM comments),
+		EXISTS (SELECT 1 FROM posts WHERE id = ?)`, postID).Scan(&id, &post)
+	if err != nil {
+		return 0, err
+	}
+	if !post {
+		return 0, notFound(msgNoPost)
+	}
+	return id, nil
+}
+
+// replyPlace checks c's parent and returns the reply's root, depth and
+// path, given the reply's id.
+func replyPlace(ctx context.Context, tx *sql.Tx, c *news.Comment, id int64) (rootID int64, depth int, path string, err error) {
+	var postID int64
+	var status string
+	var deleted sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT post_id, root_id, depth, path, status, deleted_at FROM comments WHERE id = ?`, c.ParentID).
+		Scan(&postID, &rootID, &depth, &path, &status, &deleted)
+	if err == sql.ErrNoRows {
+		return 0, 0, "", notFound(msgNoComment)
+	} else if err != nil {
+		return 0, 0, "", err
+	}
+	if err := news.CheckParent(c.PostID, postID, news.CommentStatus(status), deleted.Valid); err != nil {
+		return 0, 0, "", err
+	}
+	depth, path = news.ReplyPosition(depth, path)
+	return rootID, depth, path + "/" + pathSegment(id), nil
 }
 
 // CommentByID returns the comment with this id, whatever its status.

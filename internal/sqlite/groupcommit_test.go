@@ -315,6 +315,45 @@ func TestGroupCommitBulkHasItsOwnTransaction(t *testing.T) {
 	}
 }
 
+// TestCommitterTempStore checks that ordinary writes run with the journals
+// in memory and a Bulk with them in files, however the two alternate.
+func TestCommitterTempStore(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
+	defer s.Close()
+	ctx := t.Context()
+	// PRAGMA temp_store: 1 is FILE, 2 is MEMORY.
+	read := func(tx *sql.Tx) (v int, err error) {
+		err = tx.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&v)
+		return v, err
+	}
+	write := func() int {
+		t.Helper()
+		var v int
+		err := s.write(ctx, func(tx *sql.Tx) (err error) { v, err = read(tx); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	bulk := func() int {
+		t.Helper()
+		var v int
+		err := s.Bulk(ctx, func(view news.Store) (err error) { v, err = read(view.(*Store).tx); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for round := range 3 {
+		if v := write(); v != 2 {
+			t.Fatalf("round %d: a write runs with temp_store %d, want 2 (memory)", round, v)
+		}
+		if v := bulk(); v != 1 {
+			t.Fatalf("round %d: a Bulk runs with temp_store %d, want 1 (file)", round, v)
+		}
+	}
+}
+
 // TestWriteWithDoneContext is refused without running.
 func TestWriteWithDoneContext(t *testing.T) {
 	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))

@@ -83,14 +83,21 @@ func (s *Store) SaveModerationSettings(ctx context.Context, scope int64, data st
 // the writer has a published comment (comments_account for accounts,
 // comments_guest_email for guests).
 func (s *Store) WriterFacts(ctx context.Context, q news.WriterQuery) (news.WriterFacts, error) {
+	var f news.WriterFacts
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		f, err = writerFacts(ctx, tx, q)
+		return err
+	})
+	return f, dbErr(err, "writer facts", msgs{})
+}
+
+func writerFacts(ctx context.Context, tx *sql.Tx, q news.WriterQuery) (news.WriterFacts, error) {
 	query, args := writerFactsQuery(q)
 	var f news.WriterFacts
 	var banned string
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, query, args...).Scan(&f.SettingsVersion, &banned, &f.Known)
-	})
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&f.SettingsVersion, &banned, &f.Known)
 	f.Banned = news.BanKind(banned)
-	return f, dbErr(err, "writer facts", msgs{})
+	return f, err
 }
 
 // writerFactsQuery builds WriterFacts' statement; apart for the plan test.

@@ -58,7 +58,7 @@ func (w *writerConn) stmt(ctx context.Context, query string) (*cachedStmt, error
 		}
 		return cs, nil
 	}
-	if strings.Contains(strings.TrimRight(query, " \t\n;"), ";") {
+	if strings.Contains(strings.TrimRight(query, " \t\n;"), ";") || isPragma(query) {
 		return nil, nil
 	}
 	st, err := w.c.PrepareContext(ctx, query)
@@ -82,6 +82,16 @@ func (w *writerConn) stmt(ctx context.Context, query string) (*cachedStmt, error
 	cs := &cachedStmt{st: full}
 	w.stmts[query] = cs
 	return cs, nil
+}
+
+// isPragma reports whether query is a PRAGMA, which is not cached: SQLite
+// applies a pragma's setting when the statement is prepared, not each time
+// it runs. A cached pragma run again takes effect only if SQLite happens to
+// prepare it again (tried: prepare "temp_store = MEMORY", then prepare and
+// run "temp_store = FILE", then run the first: the setting stays FILE).
+func isPragma(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "PRAGMA")
 }
 
 func (w *writerConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {

@@ -22,6 +22,7 @@ var reactionTests = []struct {
 	{"CommentPins", testCommentPins},
 	{"ThreadReplies", testThreadReplies},
 	{"RecentDuplicate", testRecentDuplicate},
+	{"CheckComment", testCheckComment},
 	{"ReplyDepthIsCapped", testReplyDepthCap},
 }
 
@@ -344,6 +345,44 @@ func testRecentDuplicate(t *testing.T, st news.Store) {
 	newComment(t, st, p, nil, news.CommentPublished, "one more")
 	_, err = st.RecentDuplicate(ctx(t), &news.Comment{PostID: p.ID, Email: g.Email, Body: "same"}, since)
 	wantCode(t, "older than the newest DedupScan", err, news.NotFound)
+}
+
+// testCheckComment checks that CheckComment answers what PostByID,
+// RecentDuplicate and WriterFacts answer one at a time.
+func testCheckComment(t *testing.T, st news.Store) {
+	a := newAccount(t, st, "checker")
+	p := newPost(t, st, a, "checked", news.PostPublished, base, []string{"tagged"})
+	since := time.Now().Add(-time.Minute)
+	check := func(c *news.Comment, w *news.WriterQuery) news.CommentCheck {
+		t.Helper()
+		r, err := st.CheckComment(ctx(t), news.CommentCheckQuery{Comment: c, DedupSince: since, Writer: w})
+		must(t, "CheckComment", err)
+		if r.Post == nil || r.Post.ID != p.ID || r.Post.AuthorID != a.ID || len(r.Post.Tags) != 1 {
+			t.Fatalf("CheckComment post = %+v, want post %d by %d with its tag", r.Post, p.ID, a.ID)
+		}
+		return r
+	}
+	_, err := st.CheckComment(ctx(t), news.CommentCheckQuery{Comment: &news.Comment{PostID: p.ID + 1000, Body: "x"}, DedupSince: since})
+	wantCode(t, "CheckComment on a missing post", err, news.NotFound)
+
+	guest := &news.Comment{PostID: p.ID, Email: "guest@example.com", Body: "first"}
+	if r := check(guest, nil); r.Duplicate != nil || r.Writer != (news.WriterFacts{}) {
+		t.Fatalf("before any comment: %+v", r)
+	}
+	first := newComment(t, st, p, nil, news.CommentPublished, "first")
+	wq := news.WriterQuery{Email: "guest@example.com", IP: "192.0.2.1"}
+	r := check(guest, &wq)
+	if r.Duplicate == nil || r.Duplicate.ID != first.ID || r.Duplicate.Body != "first" {
+		t.Fatalf("CheckComment duplicate = %+v, want comment %d", r.Duplicate, first.ID)
+	}
+	want, err := st.WriterFacts(ctx(t), wq)
+	must(t, "WriterFacts", err)
+	if r.Writer != want || !r.Writer.Known {
+		t.Fatalf("CheckComment writer = %+v, want %+v (known)", r.Writer, want)
+	}
+	if r := check(&news.Comment{PostID: p.ID, Email: "guest@example.com", Body: "second"}, &wq); r.Duplicate != nil {
+		t.Fatalf("another body: duplicate %+v", r.Duplicate)
+	}
 }
 
 // testReplyDepthCap writes a reply chain deeper than news.MaxCommentDepth:
