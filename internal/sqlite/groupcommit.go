@@ -214,7 +214,9 @@ func (c *committer) runTx(batch []*pending) (notRun []*pending) {
 // from then on every page a write first touches costs a pwrite: a third of
 // the committer's time in a batch of comments. In memory it costs a copy.
 // A Bulk may rewrite millions of rows in one statement, whose journal, and
-// sorts, must not all be held in memory: it gets the files. SQLite reads
+// sorts, must not all be held in memory: it starts with the files (the
+// bulk loader's own writes, bounded to a batch of rows, a chunk of ids or
+// one index, switch to memory: see bulkWrite). SQLite reads
 // temp_store when a transaction begins; setting it outside one is cheap.
 // A failure only costs speed, so it is not reported.
 func (c *committer) useTempMemory(mem bool) {
