@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/headline/headline/internal/storetest"
@@ -32,7 +33,7 @@ func BenchmarkSocial(b *testing.B) {
 	if keep := os.Getenv("HEADLINE_BENCH_SOCIAL_KEEP"); keep != "" {
 		meta = keptFixture(b, keep, sizes, path)
 	}
-	st, err := Open(b.Context(), path)
+	st, err := OpenWith(b.Context(), path, benchOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,6 +47,21 @@ func BenchmarkSocial(b *testing.B) {
 	// The shapes first: the publish benchmark adds posts at the top.
 	benchShapes(b, fx, storetest.RunTimelineShape(st, fx))
 	storetest.RunSocialBenchmarks(b, st, fx)
+}
+
+// benchOptions reads HEADLINE_BENCH_SQLITE_MMAP (bytes, -1 for none) and
+// HEADLINE_BENCH_SQLITE_CACHE_KIB, to measure the connection settings
+// against their defaults (unset: the defaults), and
+// HEADLINE_BENCH_SQLITE_WALK, the timeline walk's index (see walkIndex),
+// for the run's later benchmarks.
+func benchOptions() Options {
+	if ix := os.Getenv("HEADLINE_BENCH_SQLITE_WALK"); ix != "" {
+		walkIndex = ix
+	}
+	var o Options
+	o.MmapBytes, _ = strconv.ParseInt(os.Getenv("HEADLINE_BENCH_SQLITE_MMAP"), 10, 64)
+	o.CacheKiB, _ = strconv.Atoi(os.Getenv("HEADLINE_BENCH_SQLITE_CACHE_KIB"))
+	return o
 }
 
 // keptFixture makes sure dir holds a built fixture of these sizes, building
@@ -114,12 +130,13 @@ func copyFile(from, to string) error {
 // benchShapes times both timeline shapes for both readers, whatever
 // fanInLimit would pick, to show why it sits where it does.
 func benchShapes(b *testing.B, fx *storetest.BenchFixture, run func(b *testing.B, heavy bool)) {
-	defer func(v int) { fanInLimit = v }(fanInLimit)
+	defer func(v int, ix string) { fanInLimit, walkIndex = v, ix }(fanInLimit, walkIndex)
 	for _, shape := range []struct {
 		name  string
 		limit int
-	}{{"per-followee", 1 << 30}, {"global-walk", 0}} {
-		fanInLimit = shape.limit
+		index string
+	}{{"per-followee", 1 << 30, walkIndex}, {"global-walk", 0, "posts_rank"}, {"global-walk-posts_home", 0, "posts_home"}} {
+		fanInLimit, walkIndex = shape.limit, shape.index
 		b.Run("TimelineShape/"+shape.name+"/follows=5000", func(b *testing.B) { run(b, true) })
 		b.Run("TimelineShape/"+shape.name+"/follows=50", func(b *testing.B) { run(b, false) })
 	}
