@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/headline/headline/internal/storetest"
 )
@@ -50,7 +51,8 @@ func BenchmarkSocial(b *testing.B) {
 }
 
 // benchOptions reads HEADLINE_BENCH_SQLITE_MMAP (bytes, -1 for none) and
-// HEADLINE_BENCH_SQLITE_CACHE_KIB, to measure the connection settings
+// HEADLINE_BENCH_SQLITE_CACHE_KIB and HEADLINE_BENCH_SQLITE_CHECKPOINT (a
+// duration, -1ns for none), to measure the connection settings
 // against their defaults (unset: the defaults), and
 // HEADLINE_BENCH_SQLITE_WALK, the timeline walk's index (see walkIndex),
 // for the run's later benchmarks.
@@ -61,6 +63,7 @@ func benchOptions() Options {
 	var o Options
 	o.MmapBytes, _ = strconv.ParseInt(os.Getenv("HEADLINE_BENCH_SQLITE_MMAP"), 10, 64)
 	o.CacheKiB, _ = strconv.Atoi(os.Getenv("HEADLINE_BENCH_SQLITE_CACHE_KIB"))
+	o.Checkpoint, _ = time.ParseDuration(os.Getenv("HEADLINE_BENCH_SQLITE_CHECKPOINT"))
 	return o
 }
 

@@ -32,9 +32,10 @@ type Store struct {
 	// Tests pin it. Open sets it to time.Now.
 	Now func() time.Time
 
-	w  *sql.DB    // the writer: one connection, BEGIN IMMEDIATE
-	r  *sql.DB    // readers: query_only
-	gc *committer // runs every write on w; nil while Open migrates
+	w  *sql.DB       // the writer: one connection, BEGIN IMMEDIATE
+	r  *sql.DB       // readers: query_only
+	gc *committer    // runs every write on w; nil while Open migrates
+	cp *checkpointer // nil when Options.Checkpoint is -1
 
 	// tx is set on the view that Bulk hands out: every read and write of
 	// that view runs in this one writer transaction.
@@ -60,6 +61,10 @@ type Options struct {
 	// defaultCacheKiB). Fields only to measure the defaults against others.
 	MmapBytes int64
 	CacheKiB  int
+	// Checkpoint is how often a background connection copies the WAL into
+	// the database file (0: defaultCheckpoint; -1: never, the writer
+	// checkpoints itself every 1,000 pages as SQLite does by default).
+	Checkpoint time.Duration
 }
 
 // defaultMmap maps the first 2 GiB of the file into every connection, the
@@ -111,6 +116,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	for _, p := range o.connPragmas() {
 		wq.Add("_pragma", p)
 	}
+	if o.Checkpoint >= 0 {
+		wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages))
+	}
 	wq.Set("_txlock", "immediate")
 	conn, err := sqlite.NewConnector(path + "?" + wq.Encode())
 	if err != nil {
@@ -153,6 +161,17 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	s.r = r
+	if o.Checkpoint >= 0 {
+		every := o.Checkpoint
+		if every == 0 {
+			every = defaultCheckpoint
+		}
+		if s.cp, err = startCheckpointer(ctx, path, every); err != nil {
+			w.Close()
+			r.Close()
+			return nil, err
+		}
+	}
 	// Started last: migrations ran on w directly, before anyone could write.
 	s.gc = newCommitter(w, o.MaxBatch)
 	return s, nil
@@ -164,10 +183,14 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("close sqlite: the store is a Bulk view; close the store it came from")
 	}
+	var cpErr error
+	if s.cp != nil {
+		cpErr = s.cp.close()
+	}
 	if s.gc != nil {
 		s.gc.close()
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(cpErr, s.r.Close(), s.w.Close())
 }
 
 // Pools returns the database/sql pools by name, for pool metrics.
