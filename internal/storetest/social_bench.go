@@ -22,6 +22,9 @@ import (
 //
 //	HEADLINE_BENCH_SOCIAL_ACCOUNTS=100000 HEADLINE_BENCH_SOCIAL_POSTS=1000000 \
 //	HEADLINE_BENCH_SOCIAL_FOLLOWERS=100000 go test -run '^$' -bench Social ./internal/sqlite/
+//
+// On SQLite, HEADLINE_BENCH_SOCIAL_KEEP=/dir builds it once and reuses it
+// (see sqlite's BenchmarkSocial, SaveBenchFixture, LoadBenchFixture).
 type BenchSizes struct {
 	Accounts  int // accounts in all
 	Posts     int // posts in all, over the last year
