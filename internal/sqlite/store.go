@@ -32,9 +32,10 @@ type Store struct {
 	// Tests pin it. Open sets it to time.Now.
 	Now func() time.Time
 
-	w  *sql.DB    // the writer: one connection, BEGIN IMMEDIATE
-	r  *sql.DB    // readers: query_only
-	gc *committer // runs every write on w; nil while Open migrates
+	w  *sql.DB       // the writer: one connection, BEGIN IMMEDIATE
+	r  *sql.DB       // readers: query_only
+	gc *committer    // runs every write on w; nil while Open migrates
+	cp *checkpointer // nil when Options.Checkpoint is -1
 
 	// tx is set on the view that Bulk hands out: every read and write of
 	// that view runs in this one writer transaction.
@@ -55,6 +56,42 @@ type Options struct {
 	// group commit off, every write paying its own fsync; it exists to
 	// measure what grouping buys.
 	MaxBatch int
+	// MmapBytes is each connection's PRAGMA mmap_size (0: defaultMmap; -1:
+	// no mmap). CacheKiB is each connection's page cache (0:
+	// defaultCacheKiB). Fields only to measure the defaults against others.
+	MmapBytes int64
+	CacheKiB  int
+	// Checkpoint is how often a background connection copies the WAL into
+	// the database file (0: defaultCheckpoint; -1: never, the writer
+	// checkpoints itself every 1,000 pages as SQLite does by default).
+	Checkpoint time.Duration
+}
+
+// defaultMmap maps the first 2 GiB of the file into every connection, the
+// most modernc's build (SQLITE_MAX_MMAP_SIZE 0x7fff0000) allows. Reads of
+// the file then come from the OS page cache, one copy shared by all
+// connections, instead of being copied into each connection's own page
+// cache, which every write empties: after a commit, each reader drops its
+// whole cache at its next read (the WAL changed), and at 1M posts those
+// reads started cold. Writes still go through write(2) and fsync; the map
+// is only read.
+const defaultMmap = 0x7fff0000
+
+// defaultCacheKiB is each connection's page cache. With the map it holds
+// only pages read from the WAL and the writer's dirty pages.
+const defaultCacheKiB = 8 << 10
+
+// connPragmas are the per-connection tuning pragmas for o.
+func (o Options) connPragmas() []string {
+	mm, cache := o.MmapBytes, o.CacheKiB
+	if mm == 0 {
+		mm = defaultMmap
+	}
+	mm = max(mm, 0)
+	if cache == 0 {
+		cache = defaultCacheKiB
+	}
+	return []string{fmt.Sprintf("mmap_size(%d)", mm), fmt.Sprintf("cache_size(-%d)", cache)}
 }
 
 // Open opens or creates the database at path and brings its schema up to
@@ -76,6 +113,12 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	wq.Add("_pragma", "foreign_keys(1)")
 	wq.Add("_pragma", "journal_mode(WAL)")
 	wq.Add("_pragma", "synchronous(FULL)")
+	for _, p := range o.connPragmas() {
+		wq.Add("_pragma", p)
+	}
+	if o.Checkpoint >= 0 {
+		wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages))
+	}
 	wq.Set("_txlock", "immediate")
 	conn, err := sqlite.NewConnector(path + "?" + wq.Encode())
 	if err != nil {
@@ -99,6 +142,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	rq.Add("_pragma", "busy_timeout(10000)")
 	rq.Add("_pragma", "foreign_keys(1)")
 	rq.Add("_pragma", "query_only(1)")
+	for _, p := range o.connPragmas() {
+		rq.Add("_pragma", p)
+	}
 	rconn, err := sqlite.NewConnector(path + "?" + rq.Encode())
 	if err != nil {
 		w.Close()
@@ -115,6 +161,17 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
 	}
 	s.r = r
+	if o.Checkpoint >= 0 {
+		every := o.Checkpoint
+		if every == 0 {
+			every = defaultCheckpoint
+		}
+		if s.cp, err = startCheckpointer(ctx, path, every); err != nil {
+			w.Close()
+			r.Close()
+			return nil, err
+		}
+	}
 	// Started last: migrations ran on w directly, before anyone could write.
 	s.gc = newCommitter(w, o.MaxBatch)
 	// A bulk load interrupted while its indexes were deferred left them
@@ -132,10 +189,14 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("close sqlite: the store is a Bulk view; close the store it came from")
 	}
+	var cpErr error
+	if s.cp != nil {
+		cpErr = s.cp.close()
+	}
 	if s.gc != nil {
 		s.gc.close()
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(cpErr, s.r.Close(), s.w.Close())
 }
 
 // Pools returns the database/sql pools by name, for pool metrics.

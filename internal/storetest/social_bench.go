@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -21,6 +22,9 @@ import (
 //
 //	HEADLINE_BENCH_SOCIAL_ACCOUNTS=100000 HEADLINE_BENCH_SOCIAL_POSTS=1000000 \
 //	HEADLINE_BENCH_SOCIAL_FOLLOWERS=100000 go test -run '^$' -bench Social ./internal/sqlite/
+//
+// On SQLite, HEADLINE_BENCH_SOCIAL_KEEP=/dir builds it once and reuses it
+// (see sqlite's BenchmarkSocial, SaveBenchFixture, LoadBenchFixture).
 type BenchSizes struct {
 	Accounts  int // accounts in all
 	Posts     int // posts in all, over the last year
@@ -125,6 +129,60 @@ func BuildBenchFixture(b *testing.B, st news.Store, sz BenchSizes) *BenchFixture
 	fx.DeepCursor = deepCursor(b, st, fx)
 	fx.Built = time.Since(start)
 	b.Logf("social fixture: %+v built in %v", sz, fx.Built.Round(time.Millisecond))
+	return fx
+}
+
+// benchFixtureIDs is what a kept fixture file records next to the
+// database: the sizes, the build time the posts' dates are relative to,
+// and the ids of the accounts the benchmarks use.
+type benchFixtureIDs struct {
+	Sizes                       BenchSizes
+	Now                         time.Time
+	Official, Reader, FewReader int64
+	Spare                       []int64
+}
+
+// SaveBenchFixture writes what LoadBenchFixture needs to find fx again in
+// the same database, to path (JSON).
+func SaveBenchFixture(fx *BenchFixture, path string) error {
+	ids := benchFixtureIDs{Sizes: fx.Sizes, Now: fx.Now, Official: fx.Official.ID, Reader: fx.Reader.ID, FewReader: fx.FewReader.ID}
+	for _, a := range fx.Spare {
+		ids.Spare = append(ids.Spare, a.ID)
+	}
+	data, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// LoadBenchFixture reopens a fixture SaveBenchFixture recorded, in a store
+// holding the database it was built in (or a copy of it).
+func LoadBenchFixture(b *testing.B, st news.Store, path string) *BenchFixture {
+	b.Helper()
+	start := time.Now()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids benchFixtureIDs
+	if err := json.Unmarshal(data, &ids); err != nil {
+		b.Fatalf("%s: %v", path, err)
+	}
+	get := func(id int64) *news.Account {
+		a, err := st.AccountByID(context.Background(), id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	fx := &BenchFixture{Sizes: ids.Sizes, Now: ids.Now, Official: get(ids.Official), Reader: get(ids.Reader), FewReader: get(ids.FewReader)}
+	for _, id := range ids.Spare {
+		fx.Spare = append(fx.Spare, get(id))
+	}
+	fx.DeepCursor = deepCursor(b, st, fx)
+	fx.Built = time.Since(start)
+	b.Logf("social fixture: %+v reopened from %s in %v", fx.Sizes, path, fx.Built.Round(time.Millisecond))
 	return fx
 }
 
