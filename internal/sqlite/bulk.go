@@ -86,13 +86,14 @@ func (s *Store) bulkWrite(ctx context.Context, what string, fn func(tx *sql.Tx) 
 		// inserts say OR FAIL (or OR IGNORE), and nothing needs the journal.
 		//
 		// What a statement journal is still needed for (SQLite's STRICT type
-		// checks may abort a statement) stays in memory (temp_store: each
-		// statement here is bounded, a batch of rows, a chunk of ids or one
-		// index), as do the sorts of building indexes, which use a helper
-		// thread a core. These pragmas are never kept prepared (stmtcache):
+		// checks may abort a statement) stays in memory (the writer's
+		// temp_store), as do the sorts of building indexes, which use a
+		// helper thread a core. The committer puts the writer's own cache,
+		// checkpoint and threads back before the next ordinary write
+		// (settle). These pragmas are never kept prepared (stmtcache):
 		// SQLite applies a pragma when it is prepared.
 		for _, p := range []string{fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB), `PRAGMA defer_foreign_keys = ON`,
-			`PRAGMA wal_autocheckpoint = 65536`, `PRAGMA temp_store = MEMORY`, fmt.Sprintf(`PRAGMA threads = %d`, runtime.GOMAXPROCS(0))} {
+			`PRAGMA wal_autocheckpoint = 65536`, fmt.Sprintf(`PRAGMA threads = %d`, runtime.GOMAXPROCS(0))} {
 			if _, err := tx.ExecContext(ctx, p); err != nil {
 				return err
 			}

@@ -50,19 +50,21 @@ type committer struct {
 	wake   chan struct{} // capacity 1: "the queue may be non-empty"
 	exited chan struct{}
 
-	// tempInMemory is the writer connection's temp_store, as last set by
-	// useTempMemory (false: SQLite's default, files).
-	tempInMemory bool
+	// settings are the writer connection's own tuning pragmas, run again
+	// before the first ordinary write after a Bulk, whose loader changed
+	// them for itself (bulkWrite); bulkDone says one ran since.
+	settings []string
+	bulkDone bool
 
 	batches atomic.Int64 // transactions committed
 	writes  atomic.Int64 // writes acknowledged as committed
 }
 
-func newCommitter(db *sql.DB, maxBatch int) *committer {
+func newCommitter(db *sql.DB, maxBatch int, settings []string) *committer {
 	if maxBatch <= 0 {
 		maxBatch = defaultMaxBatch
 	}
-	c := &committer{db: db, maxBatch: maxBatch, wake: make(chan struct{}, 1), exited: make(chan struct{})}
+	c := &committer{db: db, maxBatch: maxBatch, settings: settings, wake: make(chan struct{}, 1), exited: make(chan struct{})}
 	go c.loop()
 	return c
 }
@@ -158,7 +160,7 @@ func (c *committer) take() (batch []*pending, closed bool) {
 // error), the writes already run are failed and those not yet run are
 // returned, for a fresh transaction.
 func (c *committer) runTx(batch []*pending) (notRun []*pending) {
-	c.useTempMemory(!batch[0].alone)
+	c.settle(batch[0].alone)
 	if len(batch) == 1 {
 		c.runAlone(batch[0])
 		return nil
@@ -203,33 +205,27 @@ func (c *committer) runTx(batch []*pending) (notRun []*pending) {
 	return nil
 }
 
-// useTempMemory keeps the writer's statement and savepoint journals in
-// memory for ordinary writes, and in temporary files for a Bulk.
-//
-// Each write of a batch runs in a savepoint, whose journal keeps the pages
-// as they were before it, to undo it alone; it is never read after a
-// crash (the WAL holds only committed transactions), so where it lives
-// changes nothing of durability. By default it moves to a temporary file
-// once past 64 KiB, which one comment reaches (a dozen index pages), and
-// from then on every page a write first touches costs a pwrite: a third of
-// the committer's time in a batch of comments. In memory it costs a copy.
-// A Bulk may rewrite millions of rows in one statement, whose journal, and
-// sorts, must not all be held in memory: it starts with the files (the
-// bulk loader's own writes, bounded to a batch of rows, a chunk of ids or
-// one index, switch to memory: see bulkWrite). SQLite reads
-// temp_store when a transaction begins; setting it outside one is cheap.
-// A failure only costs speed, so it is not reported.
-func (c *committer) useTempMemory(mem bool) {
-	if c.tempInMemory == mem {
+// settle puts the writer's own settings back before the first ordinary
+// write after a Bulk. A bulk load sets a page cache of hundreds of MB, a
+// rare WAL checkpoint and sort threads for its transactions; they are
+// per connection and would otherwise stay for the life of the process.
+// Pragmas are not kept prepared (stmtcache): SQLite applies one when it
+// is prepared. A failure only costs speed, so it is logged nowhere and
+// tried again next time.
+func (c *committer) settle(bulk bool) {
+	if bulk {
+		c.bulkDone = true
 		return
 	}
-	q := `PRAGMA temp_store = FILE`
-	if mem {
-		q = `PRAGMA temp_store = MEMORY`
+	if !c.bulkDone {
+		return
 	}
-	if _, err := c.db.ExecContext(context.Background(), q); err == nil {
-		c.tempInMemory = mem
+	for _, q := range c.settings {
+		if _, err := c.db.ExecContext(context.Background(), q); err != nil {
+			return
+		}
 	}
+	c.bulkDone = false
 }
 
 // runAlone runs one write in a transaction of its own: with no neighbours

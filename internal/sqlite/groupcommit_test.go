@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -315,42 +316,56 @@ func TestGroupCommitBulkHasItsOwnTransaction(t *testing.T) {
 	}
 }
 
-// TestCommitterTempStore checks that ordinary writes run with the journals
-// in memory and a Bulk with them in files, however the two alternate.
-func TestCommitterTempStore(t *testing.T) {
+// TestBulkSettingsDoNotStay checks that a bulk load's settings of the
+// writer connection (a big page cache, a rare checkpoint, sort threads)
+// hold inside its transactions only: the next ordinary write runs with the
+// writer's own, and every write keeps its journals in memory.
+func TestBulkSettingsDoNotStay(t *testing.T) {
 	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
 	defer s.Close()
 	ctx := t.Context()
-	// PRAGMA temp_store: 1 is FILE, 2 is MEMORY.
-	read := func(tx *sql.Tx) (v int, err error) {
-		err = tx.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&v)
-		return v, err
+	read := func(tx *sql.Tx) (string, error) {
+		var cache, checkpoint, threads, temp int
+		for _, p := range []struct {
+			q string
+			v *int
+		}{{`PRAGMA cache_size`, &cache}, {`PRAGMA wal_autocheckpoint`, &checkpoint}, {`PRAGMA threads`, &threads}, {`PRAGMA temp_store`, &temp}} {
+			if err := tx.QueryRowContext(ctx, p.q).Scan(p.v); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("cache=%d checkpoint=%d threads=%d temp=%d", cache, checkpoint, threads, temp), nil
 	}
-	write := func() int {
+	write := func() string {
 		t.Helper()
-		var v int
-		err := s.write(ctx, func(tx *sql.Tx) (err error) { v, err = read(tx); return err })
+		var v string
+		if err := s.write(ctx, func(tx *sql.Tx) (err error) { v, err = read(tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	bulk := func() string {
+		t.Helper()
+		var v string
+		err := s.bulkWrite(ctx, "read settings", func(tx *sql.Tx) (err error) { v, err = read(tx); return err })
 		if err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
-	bulk := func() int {
-		t.Helper()
-		var v int
-		err := s.Bulk(ctx, func(view news.Store) (err error) { v, err = read(view.(*Store).tx); return err })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	// temp_store: 2 is MEMORY.
+	own := fmt.Sprintf("cache=-%d checkpoint=%d threads=0 temp=2", defaultCacheKiB, writerCheckpointPages)
+	loading := fmt.Sprintf("cache=-%d checkpoint=65536 threads=%d temp=2", bulkCacheKiB, runtime.GOMAXPROCS(0))
 	for round := range 3 {
-		if v := write(); v != 2 {
-			t.Fatalf("round %d: a write runs with temp_store %d, want 2 (memory)", round, v)
+		if v := write(); v != own {
+			t.Fatalf("round %d: a write runs with %s, want %s", round, v, own)
 		}
-		if v := bulk(); v != 1 {
-			t.Fatalf("round %d: a Bulk runs with temp_store %d, want 1 (file)", round, v)
+		if v := bulk(); v != loading {
+			t.Fatalf("round %d: a bulk load runs with %s, want %s", round, v, loading)
 		}
+	}
+	if v := write(); v != own {
+		t.Fatalf("after a bulk load a write runs with %s, want %s", v, own)
 	}
 }
 

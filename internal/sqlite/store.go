@@ -81,6 +81,22 @@ const defaultMmap = 0x7fff0000
 // only pages read from the WAL and the writer's dirty pages.
 const defaultCacheKiB = 8 << 10
 
+// writerSettings are the statements that put back the writer's tuning
+// of OpenWith after a bulk load changed it for itself (bulkWrite).
+func (o Options) writerSettings() []string {
+	checkpoint := 1000 // SQLite's default
+	if o.Checkpoint >= 0 {
+		checkpoint = writerCheckpointPages
+	}
+	list := []string{fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpoint), "PRAGMA threads = 0"}
+	for _, p := range o.connPragmas() {
+		if strings.HasPrefix(p, "cache_size(") {
+			list = append(list, "PRAGMA cache_size = "+strings.TrimSuffix(strings.TrimPrefix(p, "cache_size("), ")"))
+		}
+	}
+	return list
+}
+
 // connPragmas are the per-connection tuning pragmas for o.
 func (o Options) connPragmas() []string {
 	mm, cache := o.MmapBytes, o.CacheKiB
@@ -119,6 +135,16 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.Checkpoint >= 0 {
 		wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages))
 	}
+	// Each write of a group-commit batch runs in a savepoint, whose journal
+	// keeps the pages as they were before it, to undo it alone; it is never
+	// read after a crash (the WAL holds only committed transactions), so
+	// where it lives changes nothing of durability. In a file (SQLite's
+	// default past 64 KiB, which one comment reaches: a dozen index pages)
+	// every page a write first touches costs a pwrite, a third of the
+	// committer's time in a batch of comments; in memory, a copy. Every
+	// statement the writer runs is bounded (a bulk load's too: a batch of
+	// rows, a chunk of ids, one index), so memory is safe.
+	wq.Add("_pragma", "temp_store(memory)")
 	wq.Set("_txlock", "immediate")
 	conn, err := sqlite.NewConnector(path + "?" + wq.Encode())
 	if err != nil {
@@ -173,7 +199,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 		}
 	}
 	// Started last: migrations ran on w directly, before anyone could write.
-	s.gc = newCommitter(w, o.MaxBatch)
+	s.gc = newCommitter(w, o.MaxBatch, o.writerSettings())
 	// A bulk load interrupted while its indexes were deferred left them
 	// listed; nothing may run without them.
 	if err := s.RestoreIndexes(ctx, true); err != nil {
