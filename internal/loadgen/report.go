@@ -132,8 +132,15 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "  hot post  #%d %s with %s comments\n", r.HotPostID, r.HotPostPath, num(s.HotComments))
 	}
 	for _, p := range r.Phases {
-		if p.Name == "counters" {
+		switch p.Name {
+		case "counters":
 			fmt.Fprintf(w, "  counters  set from the rows in %s\n", p.Elapsed.Round(time.Millisecond))
+			continue
+		case "indexes":
+			fmt.Fprintf(w, "  indexes   without counters built in %s\n", p.Elapsed.Round(time.Millisecond))
+			continue
+		case "indexes+":
+			fmt.Fprintf(w, "  indexes+  with counters built in %s\n", p.Elapsed.Round(time.Millisecond))
 			continue
 		}
 		fmt.Fprintf(w, "  %-9s %s written in %s (%s/s)", p.Name, num(p.Written), p.Elapsed.Round(time.Millisecond), num(int(p.Rate())))
