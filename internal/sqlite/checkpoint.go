@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -36,6 +37,9 @@ type checkpointer struct {
 	db   *sql.DB
 	stop chan struct{}
 	done chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // startCheckpointer opens its connection to path and starts the timer.
@@ -78,9 +82,12 @@ func (c *checkpointer) loop(every time.Duration) {
 }
 
 // close stops the timer, waiting for a checkpoint in progress, and closes
-// the connection.
+// the connection. Closing again does nothing, as Store.Close promises.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.db.Close()
+	c.closeOnce.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.closeErr = c.db.Close()
+	})
+	return c.closeErr
 }

@@ -57,3 +57,20 @@ func fileSize(t *testing.T, path string) int64 {
 	}
 	return fi.Size()
 }
+
+// Closing a store twice is harmless, with its checkpointer running.
+func TestCloseTwice(t *testing.T) {
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "headline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.cp == nil {
+		t.Fatal("the store runs no checkpointer; the test checks nothing")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
