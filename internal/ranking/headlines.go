@@ -206,35 +206,17 @@ func (s *Service) rank(ctx context.Context, viewer *news.Account, now time.Time)
 	return s.W.Rank(cands, sig, now), nil
 }
 
+// personal adds a reader's side to the shared candidates: the Followed
+// newest posts of the accounts they follow, and their signals.
+//
+// The candidates are every visible post newer than the oldest of them
+// (the newest in the window), so the followed posts among them are the
+// newest followed posts; only the rest are read, by the following
+// timeline from the oldest candidate down. At 1M posts and 5,000 follows
+// reading all Followed from the top walked twice the index entries, each
+// with a probe of follows: most of a reader's ranking.
 func (s *Service) personal(ctx context.Context, viewer *news.Account, cands []news.Candidate, now time.Time) ([]news.Candidate, Signals, error) {
 	var sig Signals
-	seen := map[int64]bool{}
-	for _, c := range cands {
-		seen[c.Post.ID] = true
-	}
-	if viewer.FollowingCount > 0 {
-		posts, err := s.store.FollowingTimeline(ctx, viewer.ID, now, nil, s.O.Followed)
-		if err != nil {
-			return nil, sig, err
-		}
-		var extra []int64
-		for _, p := range posts {
-			if !seen[p.ID] {
-				seen[p.ID] = true
-				extra = append(extra, p.ID)
-				cands = append(cands, news.Candidate{Post: p})
-			}
-		}
-		stats, err := s.store.PostStats(ctx, extra)
-		if err != nil {
-			return nil, sig, err
-		}
-		for i := range cands {
-			if st, ok := stats[cands[i].Post.ID]; ok {
-				cands[i].Stats = st
-			}
-		}
-	}
 	authors := map[int64]bool{}
 	var ids []int64
 	for _, c := range cands {
@@ -246,6 +228,48 @@ func (s *Service) personal(ctx context.Context, viewer *news.Account, cands []ne
 	var err error
 	if sig.Followed, err = s.followedAmong(ctx, viewer, ids); err != nil {
 		return nil, sig, err
+	}
+	if sig.Followed == nil {
+		sig.Followed = map[int64]bool{}
+	}
+	need := s.O.Followed
+	for _, c := range cands {
+		if sig.Followed[c.Post.AuthorID] {
+			need--
+		}
+	}
+	if viewer.FollowingCount > 0 && need > 0 {
+		var after *news.PostCursor
+		if len(cands) > 0 {
+			oldest := cands[len(cands)-1].Post
+			after = &news.PostCursor{Time: oldest.PublishedAt, ID: oldest.ID}
+		}
+		posts, err := s.store.FollowingTimeline(ctx, viewer.ID, now, after, need)
+		if err != nil {
+			return nil, sig, err
+		}
+		seen := make(map[int64]bool, len(cands))
+		for _, c := range cands {
+			seen[c.Post.ID] = true
+		}
+		var extra []int64
+		for _, p := range posts {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				extra = append(extra, p.ID)
+				cands = append(cands, news.Candidate{Post: p})
+				sig.Followed[p.AuthorID] = true
+			}
+		}
+		stats, err := s.store.PostStats(ctx, extra)
+		if err != nil {
+			return nil, sig, err
+		}
+		for i := range cands {
+			if st, ok := stats[cands[i].Post.ID]; ok {
+				cands[i].Stats = st
+			}
+		}
 	}
 	sig.Tags, err = s.store.ReaderTags(ctx, news.Reader{AccountID: viewer.ID}, 50)
 	return cands, sig, err
