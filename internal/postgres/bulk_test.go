@@ -37,3 +37,15 @@ func TestDeferredIndexesComeBack(t *testing.T) {
 		Kept: "post_likes_pkey",
 	})
 }
+
+func TestRecountRepairs(t *testing.T) {
+	storetest.RecountRepairs(t, func(t *testing.T, now func() time.Time) news.Store {
+		s := openTest(t, pgtest.Schema(t))
+		s.Now = now
+		return s
+	}, func(t *testing.T, st news.Store, q string) {
+		if _, err := st.(*Store).pool.Exec(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

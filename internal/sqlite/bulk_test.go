@@ -40,3 +40,15 @@ func TestDeferredIndexesComeBack(t *testing.T) {
 		Kept: "accounts_handle",
 	})
 }
+
+func TestRecountRepairs(t *testing.T) {
+	storetest.RecountRepairs(t, func(t *testing.T, now func() time.Time) news.Store {
+		s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
+		s.Now = now
+		return s
+	}, func(t *testing.T, st news.Store, q string) {
+		if err := st.(*Store).write(t.Context(), func(tx *sql.Tx) error { _, err := tx.ExecContext(t.Context(), q); return err }); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -200,3 +200,26 @@ func testBulkBadParent(t *testing.T, open OpenAt) {
 		t.Fatalf("NextIDs moved from %+v to %+v: a refused call wrote rows", next, again)
 	}
 }
+
+// RecountRepairs checks that Recount also sets back to zero the counters
+// of rows with nothing left to count, and sets every wrong counter right:
+// exec runs SQL on the store (the same statements are valid on both) to
+// put wrong values in every counter of a site written one call at a time.
+func RecountRepairs(t *testing.T, open OpenAt, exec func(t *testing.T, st news.Store, q string)) {
+	site := makeBulkSite()
+	var clock time.Time
+	st := open(t, func() time.Time { return clock })
+	defer st.Close()
+	ids := writeOneByOne(t, st, &clock, site)
+	want := dumpSite(t, st, site, ids)
+	exec(t, st, `UPDATE accounts SET posts_count = posts_count + 7, followers_count = 9, following_count = 0`)
+	exec(t, st, `UPDATE posts SET comments_count = 5, likes_count = likes_count + 1, views_count = 0`)
+	exec(t, st, `UPDATE comments SET replies_count = 3, likes_count = 2`)
+	if broken := dumpSite(t, st, site, ids); broken == want {
+		t.Fatal("the wrong counters do not show in the dump; the test checks nothing")
+	}
+	must(t, "Recount", st.(news.BulkLoader).Recount(ctx(t)))
+	if got := dumpSite(t, st, site, ids); got != want {
+		t.Fatalf("Recount left wrong counters:\n%s", firstLineDiff(want, got))
+	}
+}
