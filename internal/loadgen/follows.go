@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/headline/headline/internal/news"
@@ -149,13 +148,13 @@ func (g *Generator) countersPhase() *phase {
 	end := news.BulkIDs{Account: g.ids.Account + int64(g.cfg.Accounts), Post: g.ids.Post + int64(g.cfg.Posts),
 		Comment: g.ids.Comment + int64(g.cfg.Comments)}
 	type chunk struct {
-		table string
+		table int // in news.RecountTables
 		from  int64
 	}
 	var chunks []chunk
-	for _, table := range news.RecountTables {
+	for k, table := range news.RecountTables {
 		for lo := int64(1); lo < end.Of(table); lo += news.RecountChunk {
-			chunks = append(chunks, chunk{table, lo})
+			chunks = append(chunks, chunk{k, lo})
 		}
 	}
 	return &phase{
@@ -168,7 +167,7 @@ func (g *Generator) countersPhase() *phase {
 				if o == nil {
 					return errStopped
 				}
-				o.index, o.seq = slices.Index(news.RecountTables, ch.table), ch.from
+				o.index, o.seq = ch.table, ch.from
 			}
 			return nil
 		},

@@ -147,7 +147,6 @@ func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan 
 		if ctx.Err() != nil {
 			return done - from, ErrInterrupted
 		}
-		j := journal{ids: g.ids, phase: ph.name, done: done + len(batch)}
 		err := g.st.Bulk(wctx, func(tx news.Store) error {
 			bl, ok := tx.(news.BulkLoader)
 			if !ok {
@@ -156,9 +155,7 @@ func (g *Generator) writeBatches(ctx context.Context, ph *phase, batches <-chan 
 			if err := ph.write(wctx, bl, batch); err != nil {
 				return err
 			}
-			bio := j.bio(g.cfg.fingerprint())
-			_, err := tx.UpdateAccount(wctx, g.ids.Account, news.AccountUpdate{Bio: &bio})
-			return err
+			return g.saveJournal(wctx, tx, ph.name, done+len(batch))
 		})
 		if err != nil {
 			return done - from, err
@@ -196,9 +193,7 @@ func (g *Generator) runWhole(ctx context.Context, ph *phase, from int) (int, Sta
 	if err := ph.run(wctx, bl); err != nil {
 		return 0, Stats{}, err
 	}
-	j := journal{ids: g.ids, phase: ph.name, done: ph.total}
-	bio := j.bio(g.cfg.fingerprint())
-	if _, err := g.st.UpdateAccount(wctx, g.ids.Account, news.AccountUpdate{Bio: &bio}); err != nil {
+	if err := g.saveJournal(wctx, g.st, ph.name, ph.total); err != nil {
 		return 0, Stats{}, err
 	}
 	g.progress.update(ph.total)
@@ -206,4 +201,14 @@ func (g *Generator) runWhole(ctx context.Context, ph *phase, from int) (int, Sta
 		g.AfterBatch(ph.name, ph.total)
 	}
 	return ph.total - from, Stats{}, nil
+}
+
+// saveJournal records in the run's marker account that phase has done
+// items, through st (a batch's Bulk view, so that the batch and its record
+// commit together).
+func (g *Generator) saveJournal(ctx context.Context, st news.Store, phase string, done int) error {
+	j := journal{ids: g.ids, phase: phase, done: done}
+	bio := j.bio(g.cfg.fingerprint())
+	_, err := st.UpdateAccount(ctx, g.ids.Account, news.AccountUpdate{Bio: &bio})
+	return err
 }

@@ -8,17 +8,20 @@ import (
 	"github.com/headline/headline/internal/news"
 )
 
+type deferredIndex struct{ name, sql string }
+
+func scanDeferredIndex(r scanner) (deferredIndex, error) {
+	var ix deferredIndex
+	return ix, r.Scan(&ix.name, &ix.sql)
+}
+
 // DeferIndexes drops the secondary indexes of the tables a bulk load
 // fills, keeping their definitions in deferred_indexes in the same
 // transaction. Unique indexes stay: they are rules (a handle, a like per
 // reader), and OR IGNORE relies on them.
 func (s *Store) DeferIndexes(ctx context.Context) error {
 	return s.bulkWrite(ctx, "defer indexes", func(tx *sql.Tx) error {
-		type index struct{ name, sql string }
-		list, err := queryAll(ctx, tx, func(r scanner) (index, error) {
-			var ix index
-			return ix, r.Scan(&ix.name, &ix.sql)
-		}, `SELECT name, sql FROM sqlite_master
+		list, err := queryAll(ctx, tx, scanDeferredIndex, `SELECT name, sql FROM sqlite_master
 			WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
 			AND tbl_name IN ('posts', 'post_tags', 'comments', 'follows', 'post_likes', 'post_views', 'comment_likes')
 			ORDER BY name`)
@@ -43,14 +46,10 @@ func (s *Store) DeferIndexes(ctx context.Context) error {
 // the indexes that hold no counter, which Recount reads; the others are
 // built after it, so that setting a counter does not move index entries.
 func (s *Store) RestoreIndexes(ctx context.Context, counters bool) error {
-	type index struct{ name, sql string }
-	var list []index
+	var list []deferredIndex
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		list, err = queryAll(ctx, tx, func(r scanner) (index, error) {
-			var ix index
-			return ix, r.Scan(&ix.name, &ix.sql)
-		}, `SELECT name, sql FROM deferred_indexes ORDER BY name`)
+		list, err = queryAll(ctx, tx, scanDeferredIndex, `SELECT name, sql FROM deferred_indexes ORDER BY name`)
 		return err
 	})
 	if err != nil {

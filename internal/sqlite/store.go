@@ -88,26 +88,26 @@ func (o Options) writerSettings() []string {
 	if o.Checkpoint >= 0 {
 		checkpoint = writerCheckpointPages
 	}
-	list := []string{fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpoint), "PRAGMA threads = 0"}
-	for _, p := range o.connPragmas() {
-		if strings.HasPrefix(p, "cache_size(") {
-			list = append(list, "PRAGMA cache_size = "+strings.TrimSuffix(strings.TrimPrefix(p, "cache_size("), ")"))
-		}
+	return []string{fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpoint), "PRAGMA threads = 0",
+		fmt.Sprintf("PRAGMA cache_size = -%d", o.cacheKiB())}
+}
+
+// cacheKiB is each connection's page cache, the default applied.
+func (o Options) cacheKiB() int {
+	if o.CacheKiB == 0 {
+		return defaultCacheKiB
 	}
-	return list
+	return o.CacheKiB
 }
 
 // connPragmas are the per-connection tuning pragmas for o.
 func (o Options) connPragmas() []string {
-	mm, cache := o.MmapBytes, o.CacheKiB
+	mm := o.MmapBytes
 	if mm == 0 {
 		mm = defaultMmap
 	}
 	mm = max(mm, 0)
-	if cache == 0 {
-		cache = defaultCacheKiB
-	}
-	return []string{fmt.Sprintf("mmap_size(%d)", mm), fmt.Sprintf("cache_size(-%d)", cache)}
+	return []string{fmt.Sprintf("mmap_size(%d)", mm), fmt.Sprintf("cache_size(-%d)", o.cacheKiB())}
 }
 
 // Open opens or creates the database at path and brings its schema up to
