@@ -87,16 +87,26 @@ type CommentCheckQuery struct {
 
 // CommentCheck is CheckComment's answer.
 type CommentCheck struct {
+	// Post is the post commented on with what the checks use: its ID,
+	// AuthorID, Status and PublishedAt, nothing else.
 	Post      *Post
 	Duplicate *Comment    // nil when there is none
 	Writer    WriterFacts // zero when CommentCheckQuery.Writer is nil
 }
 
-// DedupScan is how many of a writer's newest comments on a post a
-// duplicate is looked for among: a comment sent twice by a double click or
-// a retry is among the last few, and a bound keeps a flood from making
-// every check scan the whole flood.
-const DedupScan = 20
+// BodyHash is the hash of a comment's body that the stores keep beside it
+// (comments.body_hash), so that the duplicate check seeks the writer's
+// comments with this hash instead of reading their bodies. Equal hashes
+// are confirmed by comparing the bodies. FNV-1a: fast on short texts, and
+// the same on every instance and store.
+func BodyHash(body string) int64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(body); i++ {
+		h ^= uint64(body[i])
+		h *= 1099511628211
+	}
+	return int64(h)
+}
 
 // Placeholder reports whether c is a deleted comment kept as "comment
 // deleted" because it has replies.

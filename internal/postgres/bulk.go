@@ -137,10 +137,11 @@ func (s *Store) LoadComments(ctx context.Context, list []*news.Comment) error {
 		for i, c := range list {
 			sp := spots[i]
 			rows[i] = []any{c.ID, c.PostID, nullID(c.ParentID), sp.RootID, int32(sp.Depth), sp.Path, nullID(c.AccountID),
-				c.AuthorName, c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, utc(c.CreatedAt)}
+				c.AuthorName, c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP,
+				c.UserAgent, utc(c.CreatedAt)}
 		}
 		err = copyRows(ctx, tx, "comments", []string{"id", "post_id", "parent_id", "root_id", "depth", "path", "account_id",
-			"author_name", "email", "website", "body", "body_html", "status", "ip", "user_agent", "created_at"}, rows)
+			"author_name", "email", "website", "body", "body_hash", "body_html", "status", "ip", "user_agent", "created_at"}, rows)
 		if err != nil {
 			return err
 		}

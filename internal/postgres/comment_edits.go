@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,8 +12,8 @@ import (
 // EditComment replaces the body of a comment that is not deleted and
 // stamps EditedAt.
 func (s *Store) EditComment(ctx context.Context, id int64, body, bodyHTML string) (*news.Comment, error) {
-	tag, err := s.db().Exec(ctx, `UPDATE comments SET body = $1, body_html = $2, edited_at = $3
-		WHERE id = $4 AND status <> 'deleted' AND deleted_at IS NULL`, body, bodyHTML, s.now(), id)
+	tag, err := s.db().Exec(ctx, `UPDATE comments SET body = $1, body_hash = $2, body_html = $3, edited_at = $4
+		WHERE id = $5 AND status <> 'deleted' AND deleted_at IS NULL`, body, news.BodyHash(body), bodyHTML, s.now(), id)
 	if err != nil {
 		return nil, dbErr(err, "edit comment", msgs{})
 	}
@@ -145,22 +144,21 @@ func (s *Store) PinnedComments(ctx context.Context, postID int64) ([]*news.Comme
 }
 
 // RecentDuplicate finds the writer's newest identical comment since then,
-// through comments_writer: a short range of one writer on one post.
+// through comments_writer: one seek to the writer's comments on the post
+// with the same body hash, which reads no row unless there is one.
 func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time.Time) (*news.Comment, error) {
 	var a args
-	where := `c.post_id = ` + a.add(c.PostID) + ` AND c.account_id = ` + a.add(c.AccountID)
+	writer := `c.account_id = ` + a.add(c.AccountID)
 	if c.AccountID == 0 {
 		a = nil
-		where = `c.post_id = ` + a.add(c.PostID) + ` AND c.account_id IS NULL AND c.email = ` + a.add(c.Email)
+		writer = `c.account_id IS NULL`
 	}
-	// Only the writer's newest few are compared (news.DedupScan), so a
-	// writer flooding one post costs a bounded index range.
-	recent := `SELECT c.id FROM comments c WHERE ` + where + ` AND c.created_at >= ` + a.add(utc(since)) +
-		` ORDER BY c.created_at DESC LIMIT ` + strconv.Itoa(news.DedupScan)
-	match := `coalesce(c.parent_id, 0) = ` + a.add(c.ParentID) + ` AND c.body = ` + a.add(c.Body) +
+	where := writer + ` AND c.post_id = ` + a.add(c.PostID) + ` AND c.email = ` + a.add(c.Email) +
+		` AND c.body_hash = ` + a.add(news.BodyHash(c.Body)) + ` AND c.created_at >= ` + a.add(utc(since)) +
+		` AND coalesce(c.parent_id, 0) = ` + a.add(c.ParentID) + ` AND c.body = ` + a.add(c.Body) +
 		` AND c.status <> 'deleted' AND c.deleted_at IS NULL`
-	d, err := scanComment(s.db().QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE c.id IN (`+recent+`) AND `+match+
-		` ORDER BY c.created_at DESC LIMIT 1`, a...))
+	d, err := scanComment(s.db().QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE `+where+
+		` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, a...))
 	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
 }
 
@@ -170,9 +168,15 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 func (s *Store) CheckComment(ctx context.Context, q news.CommentCheckQuery) (news.CommentCheck, error) {
 	var r news.CommentCheck
 	var err error
-	if r.Post, err = s.PostByID(ctx, q.Comment.PostID); err != nil {
-		return news.CommentCheck{}, err
+	// Only what the checks use of the post (news.CommentCheck).
+	r.Post = &news.Post{ID: q.Comment.PostID}
+	var published *time.Time
+	err = s.db().QueryRow(ctx, `SELECT author_id, status, published_at FROM posts WHERE id = $1`, r.Post.ID).
+		Scan(&r.Post.AuthorID, &r.Post.Status, &published)
+	if err != nil {
+		return news.CommentCheck{}, dbErr(err, "check comment", msgs{notFound: msgNoPost})
 	}
+	r.Post.PublishedAt = fromNullTime(published)
 	r.Duplicate, err = s.RecentDuplicate(ctx, q.Comment, q.DedupSince)
 	if news.ErrorCode(err) == news.NotFound {
 		r.Duplicate = nil

@@ -80,11 +80,11 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 		b := &pgx.Batch{}
 		b.Queue(`
 			INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
-				email, website, body, body_html, status, ip, user_agent, created_at)
+				email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
 			OVERRIDING SYSTEM VALUE
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			n.id, c.PostID, nullID(c.ParentID), n.rootID, n.depth, n.path, nullID(c.AccountID), n.authorName,
-			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now)
+			c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now)
 		if r := c.Review; r != nil {
 			b.Queue(`INSERT INTO comment_reviews (comment_id, score, reasons, writer, reports) VALUES ($1, $2, $3, $4, $5)`,
 				n.id, r.Score, strings.Join(r.Reasons, "\n"), r.Writer, r.Reports)

@@ -70,7 +70,7 @@ var tables = []table{
 		cols: cols(`post_id:int position:int tag:text published_at:nulltime`)},
 	{name: "comments", key: []string{"id"}, identity: true,
 		cols: cols(`id:int post_id:int parent_id:nullint root_id:int depth:int path:text account_id:nullint
-			author_name:text email:text website:text body:text body_html:text status:text likes_count:int
+			author_name:text email:text website:text body:text body_hash:nullint body_html:text status:text likes_count:int
 			replies_count:int ip:text user_agent:text created_at:time edited_at:nulltime deleted_at:nulltime pinned_at:nulltime`),
 		sums: []string{"likes_count", "replies_count"}},
 	// 0002_social: follows, engagement and notifications. feed_snapshots

@@ -211,15 +211,15 @@ func (s *Store) LoadComments(ctx context.Context, list []*news.Comment) error {
 		if err := fillAuthorNames(ctx, tx, list); err != nil {
 			return err
 		}
-		args := make([]any, 0, len(list)*16)
+		args := make([]any, 0, len(list)*17)
 		for i, c := range list {
 			sp := spots[i]
 			args = append(args, c.ID, c.PostID, nullID(c.ParentID), sp.RootID, sp.Depth, sp.Path, nullID(c.AccountID),
-				c.AuthorName, c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent,
-				c.CreatedAt.UnixMicro())
+				c.AuthorName, c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP,
+				c.UserAgent, c.CreatedAt.UnixMicro())
 		}
 		return insertAll(ctx, tx, `INSERT OR FAIL INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
-			email, website, body, body_html, status, ip, user_agent, created_at)`, "", 16, args)
+			email, website, body, body_hash, body_html, status, ip, user_agent, created_at)`, "", 17, args)
 	})
 }
 

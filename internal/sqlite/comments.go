@@ -87,10 +87,10 @@ func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
-				email, website, body, body_html, status, ip, user_agent, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, c.PostID, nullID(c.ParentID), rootID, depth, path, nullID(c.AccountID), authorName,
-			c.Email, c.Website, c.Body, c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro())
+			c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro())
 		if err != nil {
 			return err
 		}

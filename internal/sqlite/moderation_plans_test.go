@@ -4,12 +4,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/headline/headline/internal/news"
 )
 
 // TestModerationQueryPlans checks, on a filled and analyzed database, that
-// the write path's one read (WriterFacts) only searches indexes, and that
+// the write path's reads (WriterFacts, the duplicate check) only search
+// indexes, the duplicate check down to the body hash, and that
 // the pending and reported queues read their partial indexes in order.
 func TestModerationQueryPlans(t *testing.T) {
 	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
@@ -18,8 +20,8 @@ func TestModerationQueryPlans(t *testing.T) {
 		`INSERT INTO accounts (handle, role, created_at) VALUES ('u', 'reader', 0)`,
 		`INSERT INTO posts (author_id, title, slug, status, published_at, created_at, updated_at) VALUES (1, 't', 's', 'published', 0, 0, 0)`,
 		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 20000)
-		 INSERT INTO comments (post_id, root_id, depth, path, account_id, email, body, status, created_at)
-		 SELECT 1, i, 0, printf('%08d', i), iif(i % 2 = 0, 1, NULL), 'g' || (i % 500) || '@example.com', 'b',
+		 INSERT INTO comments (post_id, root_id, depth, path, account_id, email, body, body_hash, status, created_at)
+		 SELECT 1, i, 0, printf('%08d', i), iif(i % 2 = 0, 1, NULL), 'g' || (i % 500) || '@example.com', 'b', i % 1000,
 		        iif(i % 100 = 0, 'pending', iif(i % 333 = 0, 'spam', 'published')), i FROM n`,
 		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300)
 		 INSERT INTO bans (kind, value, created_at) SELECT 'ip', '10.0.' || i || '.1', 0 FROM n`,
@@ -38,6 +40,16 @@ func TestModerationQueryPlans(t *testing.T) {
 		plan := explainSQLite(t, s, q, args)
 		if strings.Contains(strings.ReplaceAll(plan, "SCAN CONSTANT ROW", ""), "SCAN ") || !strings.Contains(plan, "bans") {
 			t.Errorf("WriterFacts (%s): plan %q, want index searches only", name, plan)
+		}
+	}
+	for name, c := range map[string]*news.Comment{
+		"account": {PostID: 1, AccountID: 1, Body: "b"},
+		"guest":   {PostID: 1, Email: "g7@example.com", Body: "b"},
+	} {
+		q, args := duplicateQuery(c, time.UnixMicro(0))
+		plan := explainSQLite(t, s, q, args)
+		if !strings.Contains(plan, "comments_writer (post_id=? AND account_id=? AND email=? AND body_hash=? AND created_at>?)") {
+			t.Errorf("duplicate check (%s): plan %q, want a seek of comments_writer down to body_hash", name, plan)
 		}
 	}
 	for queue, index := range map[news.Queue]string{news.QueuePending: "comments_queue", news.QueueReported: "comment_reviews_reported"} {
