@@ -102,12 +102,19 @@ func writerFacts(ctx context.Context, tx *sql.Tx, q news.WriterQuery) (news.Writ
 
 // writerFactsQuery builds WriterFacts' statement; apart for the plan test.
 func writerFactsQuery(q news.WriterQuery) (string, []any) {
+	cols, args := writerFactsCols(q)
+	return `SELECT ` + cols, args
+}
+
+// writerFactsCols are the three columns of the writer's facts, subqueries
+// that a statement may select beside others (CheckComment).
+func writerFactsCols(q news.WriterQuery) (string, []any) {
 	known := `EXISTS (SELECT 1 FROM comments WHERE account_id = ? AND status = 'published')`
 	var who any = q.AccountID
 	if q.AccountID == 0 {
 		known, who = `EXISTS (SELECT 1 FROM comments WHERE account_id IS NULL AND email = ? AND status = 'published')`, q.Email
 	}
-	return `SELECT (SELECT version FROM moderation_settings WHERE scope = 0),
+	return `(SELECT version FROM moderation_settings WHERE scope = 0),
 		coalesce((SELECT kind FROM bans WHERE (kind = 'account' AND value = ?) OR (kind = 'email' AND value = ?)
 			OR (kind = 'ip' AND value = ?) LIMIT 1), ''), ` + known,
 		[]any{accountValue(q.AccountID), q.Email, q.IP, who}

@@ -46,10 +46,12 @@ func TestModerationQueryPlans(t *testing.T) {
 		"account": {PostID: 1, AccountID: 1, Body: "b"},
 		"guest":   {PostID: 1, Email: "g7@example.com", Body: "b"},
 	} {
-		q, args := duplicateQuery(c, time.UnixMicro(0))
+		w := news.WriterQuery{AccountID: c.AccountID, Email: c.Email, IP: "192.0.2.1"}
+		q, args := checkCommentQuery(news.CommentCheckQuery{Comment: c, DedupSince: time.UnixMicro(0), Writer: &w})
 		plan := explainSQLite(t, s, q, args)
-		if !strings.Contains(plan, "comments_writer (post_id=? AND account_id=? AND email=? AND body_hash=? AND created_at>?)") {
-			t.Errorf("duplicate check (%s): plan %q, want a seek of comments_writer down to body_hash", name, plan)
+		if !strings.Contains(plan, "comments_writer (post_id=? AND account_id=? AND email=? AND body_hash=? AND created_at>?)") ||
+			strings.Contains(strings.ReplaceAll(plan, "SCAN CONSTANT ROW", ""), "SCAN ") || !strings.Contains(plan, "bans") {
+			t.Errorf("comment check (%s): plan %q, want index searches only, comments_writer down to body_hash", name, plan)
 		}
 	}
 	for queue, index := range map[news.Queue]string{news.QueuePending: "comments_queue", news.QueueReported: "comment_reviews_reported"} {
