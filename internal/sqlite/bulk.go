@@ -107,7 +107,7 @@ func (s *Store) bulkWrite(ctx context.Context, what string, fn func(tx *sql.Tx) 
 	case s.gc == nil:
 		err = inTx(ctx, s.w, run)
 	default:
-		err = s.gc.do(ctx, run, true)
+		err = s.gc.do(ctx, run, alone)
 	}
 	return dbErr(err, what, msgs{conflict: "Some of these rows are there already.", missingRef: "A row refers to one that does not exist."})
 }

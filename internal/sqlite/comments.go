@@ -57,10 +57,11 @@ func pathSegment(id int64) string {
 //
 // It runs on the committer, whose time every concurrent writer waits for,
 // so it keeps to few statements: one read for the post and the new id, the
-// INSERT with the row complete, and the counters.
+// INSERT with the row complete, and the counters. Every check comes before
+// the INSERT, so it runs bare, without a savepoint (writeBare).
 func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 	now := s.now()
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeBare(ctx, func(tx *sql.Tx) error {
 		id, err := nextCommentID(ctx, tx, c.PostID)
 		if err != nil {
 			return err

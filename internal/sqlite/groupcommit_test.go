@@ -424,3 +424,116 @@ func TestCancelMidStatementSparesTheBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestBareWrites queues one batch of writes without savepoints among
+// guarded ones: a bare write's domain error, which comes before any change,
+// leaves the batch alone; a bare write failing after its change breaks
+// the transaction, so that change is never committed, the writes run
+// before it in the batch are answered as undone, and those after it
+// commit in a transaction of their own.
+func TestBareWrites(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
+	defer s.Close()
+	ctx := t.Context()
+	insert := func(handle string) func(tx *sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO accounts (handle, name, role, created_at) VALUES (?, '', 'reader', 0)`, handle)
+			return err
+		}
+	}
+	writes := []struct {
+		name string
+		run  func() error
+	}{
+		{"bare1", func() error { return s.writeBare(ctx, insert("bare1")) }},
+		{"refused", func() error {
+			return s.writeBare(ctx, func(tx *sql.Tx) error { return notFound(msgNoPost) })
+		}},
+		{"guarded", accountWrite(s, ctx, "guarded")},
+		{"bare2", func() error { return s.writeBare(ctx, insert("bare2")) }},
+		{"broken", func() error {
+			return s.writeBare(ctx, func(tx *sql.Tx) error {
+				if err := insert("halfway")(tx); err != nil {
+					return err
+				}
+				return errors.New("disk trouble after the insert")
+			})
+		}},
+		{"after", func() error { return s.writeBare(ctx, insert("after")) }},
+	}
+	g := holdCommitter(t, s)
+	results := make([]chan error, len(writes))
+	for i, w := range writes {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- w.run() }()
+		waitQueued(t, s, i+1)
+	}
+	close(g.release)
+	if err := <-g.err; err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range writes {
+		err := <-results[i]
+		switch w.name {
+		case "refused":
+			if news.ErrorCode(err) != news.NotFound {
+				t.Errorf("refused: %v, want its NotFound", err)
+			}
+		case "bare1", "guarded", "bare2":
+			if err == nil || !strings.Contains(err.Error(), "undone") {
+				t.Errorf("%s: %v, want undone with the broken transaction", w.name, err)
+			}
+		case "broken":
+			if err == nil || !strings.Contains(err.Error(), "disk trouble") {
+				t.Errorf("broken: %v, want its error", err)
+			}
+		case "after":
+			if err != nil {
+				t.Errorf("after: %v", err)
+			}
+		}
+	}
+	for handle, want := range map[string]bool{"bare1": false, "guarded": false, "bare2": false, "halfway": false, "after": true} {
+		if got := handleExists(t, s, handle); got != want {
+			t.Errorf("account %s exists = %v, want %v", handle, got, want)
+		}
+	}
+}
+
+// TestBareDomainErrorKeepsBatch: a bare write refused before any change
+// costs the others nothing.
+func TestBareDomainErrorKeepsBatch(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "headline.db"))
+	defer s.Close()
+	ctx := t.Context()
+	g := holdCommitter(t, s)
+	errs := make(chan error, 3)
+	go func() { errs <- accountWrite(s, ctx, "one")() }()
+	waitQueued(t, s, 1)
+	go func() {
+		err := s.writeBare(ctx, func(tx *sql.Tx) error { return notFound(msgNoComment) })
+		if news.ErrorCode(err) != news.NotFound {
+			err = fmt.Errorf("refused write: %v, want NotFound", err)
+		} else {
+			err = nil
+		}
+		errs <- err
+	}()
+	waitQueued(t, s, 2)
+	go func() { errs <- accountWrite(s, ctx, "two")() }()
+	waitQueued(t, s, 3)
+	close(g.release)
+	if err := <-g.err; err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	for _, h := range []string{"one", "two"} {
+		if !handleExists(t, s, h) {
+			t.Errorf("account %s missing", h)
+		}
+	}
+}

@@ -252,7 +252,7 @@ func (s *Store) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
 	if s.gc == nil {
 		return inTx(ctx, s.w, view)
 	}
-	return s.gc.do(ctx, view, true)
+	return s.gc.do(ctx, view, alone)
 }
 
 func loadMigrations() ([]migration.File, error) {
@@ -328,7 +328,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.gc == nil {
 		return inTx(ctx, s.w, fn) // Open's migrations
 	}
-	return s.gc.do(ctx, fn, false)
+	return s.gc.do(ctx, fn, guarded)
+}
+
+// writeBare is write for a fn that returns a *news.Error only before its
+// first change: it runs without a savepoint (groupcommit.go). Any other
+// error it returns undoes its whole batch.
+func (s *Store) writeBare(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.tx != nil || s.gc == nil {
+		return s.write(ctx, fn)
+	}
+	return s.gc.do(ctx, fn, bare)
 }
 
 // read runs fn in a transaction on a reader, so every query of fn sees the
