@@ -70,7 +70,21 @@ func (p *Processor) Process(ctx context.Context, mediaID int64) error {
 	}
 	res, err := p.run(ctx, m)
 	if err == nil {
-		if err := p.Store.FinishMedia(ctx, m.ID, res); err != nil {
+		err := p.Store.FinishMedia(ctx, m.ID, res)
+		if news.ErrorCode(err) == news.NotFound {
+			// Deleted while this run worked (its post was deleted): the
+			// release removed the files it knew of, not those made since.
+			keys := []string{m.Key, res.PosterKey, res.ReplaceKey}
+			for _, v := range res.Variants {
+				keys = append(keys, v.Key)
+			}
+			for _, k := range keys {
+				if k != "" {
+					p.dropIfUnused(ctx, k)
+				}
+			}
+			return nil
+		} else if err != nil {
 			return err
 		}
 		if res.ReplaceKey != "" && res.ReplaceKey != m.Key {
@@ -112,7 +126,7 @@ func (p *Processor) log() *slog.Logger {
 func (p *Processor) dropIfUnused(ctx context.Context, key string) {
 	if used, err := p.Store.BlobInUse(ctx, key); err == nil && !used {
 		if err := p.Blobs.Delete(ctx, key); err != nil {
-			p.log().Warn("delete replaced media blob", "key", key, "err", err)
+			p.log().Warn("delete unused media blob", "key", key, "err", err)
 		}
 	}
 }

@@ -2,10 +2,12 @@ package media_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"image"
 	"image/png"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -325,5 +327,41 @@ func TestTranscodeUnplayable(t *testing.T) {
 		if err != nil || strings.TrimSpace(string(out)) != want {
 			t.Fatalf("transcode %v: the stored file's codec is %q (%v), want %s", on, out, err, want)
 		}
+	}
+}
+
+// releaseMidway deletes the post using the media just before the run that
+// processed it records its result, as a delete racing a slow job would.
+type releaseMidway struct {
+	*sqlite.Store
+	release func()
+}
+
+func (r releaseMidway) FinishMedia(ctx context.Context, id int64, res news.MediaResult) error {
+	r.release()
+	return r.Store.FinishMedia(ctx, id, res)
+}
+
+// TestDeletedWhileProcessingLeavesNoFiles: the variants a run made for an
+// upload whose post was deleted meanwhile are removed, not left behind.
+func TestDeletedWhileProcessingLeavesNoFiles(t *testing.T) {
+	e := newEnv(t)
+	m, err := e.upload(t, mediatest.JPEG(1600, 800))
+	must(t, err)
+	post := &news.Post{AuthorID: e.pub.ID, Title: "t", Slug: "t", Status: news.PostDraft}
+	must(t, e.st.CreatePost(t.Context(), post))
+	must(t, e.svc.Attach(t.Context(), post, m.ID))
+	proc := *e.proc
+	proc.Store = releaseMidway{Store: e.st, release: func() { must(t, e.svc.ReleasePost(t.Context(), post.ID)) }}
+	must(t, proc.Process(t.Context(), m.ID))
+	var left []string
+	filepath.WalkDir(filepath.Join(e.dir, "media"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.Contains(path, string(filepath.Separator)+"tmp") {
+			left = append(left, path)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Fatalf("files left after the upload's post was deleted: %v", left)
 	}
 }
