@@ -62,10 +62,13 @@ type entry struct {
 type Page struct {
 	Body   []byte
 	PostID int64
-	// Hole, when HasHole, is where Body holds a placeholder to replace
-	// with something made for each reader (the guest form's signed time).
-	Hole    int
-	HasHole bool
+	// Holes are the parts of Body made for each reader (holes.go), in
+	// order of where they start; Body holds what a reader without cookies
+	// is shown in each.
+	Holes []Hole
+	// Data is what the page's maker needs to fill the holes; the cache
+	// only keeps it. Shared by every reader: never changed once stored.
+	Data any
 }
 
 // maxTagSeqs bounds the invalidation history; past it the history is

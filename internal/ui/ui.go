@@ -7,6 +7,7 @@ package ui
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -93,7 +94,9 @@ type server struct {
 	moderation *moderation.Service
 	baseURL    string
 	pagesCache *pagecache.Cache
-	viewKey    [32]byte // keys the pseudonyms of readers without cookies (viewReader)
+	marks      pagecache.Marks // delimit the holes of cached pages
+	marked     *pageTemplate   // the article page with its holes marked
+	viewKey    [32]byte        // keys the pseudonyms of readers without cookies (viewReader)
 
 	jobs         JobsOverview
 	capabilities []jobs.Capability
@@ -130,6 +133,14 @@ func New(d Deps) (http.Handler, error) {
 	}
 	if s.pages, err = parsePages(s.static.url); err != nil {
 		return nil, err
+	}
+	if s.pagesCache != nil {
+		var secret [12]byte
+		rand.Read(secret[:])
+		s.marks = pagecache.NewMarks(hex.EncodeToString(secret[:]))
+		if s.marked, err = parseMarked(s.static.url, "article", s.marks); err != nil {
+			return nil, err
+		}
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/pagecache"
+)
+
+// readerState is what a cached article page shows differently to one
+// reader: a few small reads, none of them a page's worth.
+type readerState struct {
+	viewer    *news.Account
+	guest     string // the guest cookie's id, for readers not signed in
+	unread    int
+	follow    followButton
+	postLiked bool
+	postOK    bool            // the post's like state was read (else its actions are left out)
+	liked     map[int64]bool  // the page's comments this reader likes
+	held      []*news.Comment // their comments awaiting moderation
+}
+
+// writeCached sends a cached page filled in for r, and counts the view.
+// A reader without cookies only gets a fresh form token; others are
+// read what the holes show them.
+func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page *pagecache.Page) error {
+	if s.engagement != nil {
+		s.engagement.View(s.viewReader(r), page.PostID)
+	}
+	hd := page.Data.(*holeData)
+	st := &readerState{viewer: viewerOf(r)}
+	if st.viewer == nil {
+		st.guest = s.guestID(nil, r, false)
+	}
+	if st.viewer != nil || st.guest != "" {
+		if err := s.readState(r, hd, st); err != nil {
+			return err
+		}
+	}
+	// The holes are written one after another into buf; a part keeps
+	// pointing at its bytes when buf grows (it is never read from, so
+	// nothing written moves).
+	var buf bytes.Buffer
+	var ferr error
+	fill := func(h *pagecache.Hole) ([]byte, bool) {
+		from := buf.Len()
+		ok, err := s.fillHole(r, &buf, hd, st, h)
+		if err != nil && ferr == nil {
+			ferr = err
+		}
+		if !ok {
+			buf.Truncate(from)
+			return nil, false
+		}
+		return buf.Bytes()[from:buf.Len():buf.Len()], true
+	}
+	parts := page.Fill(make([][]byte, 0, 16), fill)
+	if ferr != nil {
+		return ferr
+	}
+	s.writePage(w, r, http.StatusOK, parts...)
+	return nil
+}
+
+// readState reads what r's holes show. A failure where the full render
+// would fail fails the page; where it would leave a part out, so does this.
+func (s *server) readState(r *http.Request, hd *holeData, st *readerState) error {
+	ctx := r.Context()
+	reader := engagement.ReaderOf(st.viewer, st.guest)
+	if st.viewer != nil {
+		b := Base{Viewer: st.viewer}
+		s.fillSocial(r, &b)
+		st.unread = b.Unread
+		st.follow = s.followButton(r, hd.post.Author, news.PostPath(hd.post))
+	}
+	if s.engagement != nil {
+		liked, err := s.engagement.Liked(ctx, reader, []int64{hd.post.ID})
+		if err != nil {
+			s.log.WarnContext(ctx, "liked", "err", err)
+		} else {
+			st.postLiked, st.postOK = liked[hd.post.ID], true
+		}
+	}
+	if len(hd.comments) > 0 {
+		ids := make([]int64, 0, len(hd.comments))
+		for id := range hd.comments {
+			ids = append(ids, id)
+		}
+		var err error
+		if st.liked, err = s.comments.LikedBy(ctx, reader, ids); err != nil {
+			return err
+		}
+	}
+	if s.moderation != nil {
+		var err error
+		if st.held, err = s.moderation.Held(ctx, st.viewer, st.guest, hd.post.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillHole writes to buf what hole h shows this reader, and reports
+// whether it differs from what the cached page holds.
+func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *readerState, h *pagecache.Hole) (bool, error) {
+	v := st.viewer
+	switch h.Name {
+	case "token":
+		if s.moderation == nil {
+			return false, nil
+		}
+		tok, err := s.moderation.FormToken(r.Context(), hd.post.ID)
+		if err != nil {
+			// As on a rendered page: the form shows, and sending it is
+			// refused with a clear message until the database answers.
+			s.log.WarnContext(r.Context(), "guest form token", "err", err)
+		}
+		buf.WriteString(tok)
+		return true, nil
+	case "like":
+		if !st.liked[h.Arg] {
+			return false, nil
+		}
+		buf.Write(hd.likedAlt[h.Arg])
+		return true, nil
+	case "post-like":
+		switch {
+		case s.engagement == nil || (v == nil && st.guest == ""):
+			return false, nil // as cached
+		case !st.postOK:
+			return true, nil // not read: left out, as a full render does
+		case st.postLiked:
+			buf.Write(hd.postLiked)
+			return true, nil
+		}
+		return false, nil
+	case "held":
+		if len(st.held) == 0 {
+			return false, nil
+		}
+		return true, s.fragment(buf, "held-comments", hd.vc.list(st.held))
+	}
+	if v == nil {
+		return false, nil // the other holes are a guest's as cached
+	}
+	switch h.Name {
+	case "nav":
+		b := &Base{SiteName: s.siteName, Viewer: v, Path: hd.path, Social: s.following != nil, Unread: st.unread}
+		return true, s.fragment(buf, "site-nav", b)
+	case "follow":
+		return true, s.fragment(buf, "follow-button", st.follow)
+	case "form":
+		p := &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}}
+		return true, s.fragment(buf, "comment-form-who", p)
+	case "own":
+		c, ok := hd.comments[h.Arg]
+		if !ok || c.AccountID != v.ID {
+			return false, nil
+		}
+		c.CanEdit, c.CanDelete = discussion.CanEdit(v, c.Comment, s.now()), discussion.CanDelete(v, c.Comment)
+		if !c.CanEdit && !c.CanDelete {
+			return false, nil
+		}
+		return true, s.fragment(buf, "comment-own", &c)
+	}
+	return false, nil
+}

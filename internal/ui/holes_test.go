@@ -1,0 +1,200 @@
+package ui_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/headline/headline/internal/accounts"
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/following"
+	"github.com/headline/headline/internal/moderation"
+	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/notify"
+	"github.com/headline/headline/internal/pagecache"
+	"github.com/headline/headline/internal/publishing"
+	"github.com/headline/headline/internal/sqlite"
+	"github.com/headline/headline/internal/ui"
+)
+
+// holesEnv is one site served twice over one watched store: with the page
+// cache (pages filled in per reader) and without (every page rendered).
+type holesEnv struct {
+	*env
+	cache   *pagecache.Cache
+	full    *httptest.Server
+	eng     *engagement.Service
+	follows *following.Service
+	mod     *moderation.Service
+	worker  *notify.Worker
+}
+
+func newHolesEnv(t *testing.T) *holesEnv {
+	t.Helper()
+	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	// After the migration's watermark (wall time), so new posts notify.
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second).Add(time.Hour)}
+	raw.Now = clk.Now
+	cache := pagecache.New(8<<20, time.Hour)
+	st := pagecache.Watch(raw, cache)
+	log := slog.New(slog.DiscardHandler)
+	mod := moderation.New(st, clk.Now, log)
+	e := &env{t: t, clock: clk, accounts: accounts.New(st, clk.Now), posts: publishing.New(st, clk.Now),
+		comments: discussion.New(st, clk.Now).WithModeration(mod)}
+	he := &holesEnv{env: e, cache: cache, eng: engagement.New(st, clk.Now), follows: following.New(st, clk.Now), mod: mod,
+		worker: &notify.Worker{Store: raw, Now: clk.Now, Log: log}}
+	e.engagement = he.eng
+	serve := func(pages *pagecache.Cache) *httptest.Server {
+		h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Now: clk.Now, Log: log,
+			Following: he.follows, Engagement: he.eng, Notify: notify.New(st), Moderation: mod, Pages: pages,
+			BaseURL: "https://news.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	e.srv, he.full = serve(cache), serve(nil)
+	return he
+}
+
+// A cached article page filled in for a reader is, byte for byte, the page
+// rendered whole for that reader: signed in with likes, an own comment, a
+// held comment, a followed author and unread notifications; signed in with
+// none of it; a publisher; a guest with a cookie (their likes, their held
+// comment); a reader without cookies; the post's author and an admin (who
+// are rendered whole). A template change that puts something a reader sees
+// outside a hole fails here.
+func TestFilledArticlePageIsTheFullRender(t *testing.T) {
+	e := newHolesEnv(t)
+	ctx := context.Background()
+	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	rita := e.account("rita", "Rita Reader", news.RoleReader)
+	sam := e.account("sam", "Sam <Reader>", news.RoleReader)
+	e.account("wire", "Wire Desk", news.RolePublisher)
+	post := e.publish(harbor, "Storm warning", "Rain all week.")
+	path := news.PostPath(post)
+
+	s, _, _ := e.mod.Settings(ctx, 0)
+	s.BlockedWords = []string{"casino"}
+	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
+		t.Fatal(err)
+	}
+	comment := func(a *news.Account, in discussion.Input) *news.Comment {
+		t.Helper()
+		in.PostID, in.IP = post.ID, "192.0.2.7"
+		c, err := e.comments.Post(ctx, a, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := comment(sam, discussion.Input{Body: "First, from Sam."})
+	own := comment(rita, discussion.Input{Body: "Rita's own comment.", ParentID: first.ID})
+	comment(sam, discussion.Input{Body: "A reply to Rita.", ParentID: own.ID})
+	comment(nil, discussion.Input{Body: "A guest was here.", Name: "Gus", Email: "gus@example.org"})
+	if held := comment(rita, discussion.Input{Body: "Visit my casino!"}); held.Status == news.CommentPublished {
+		t.Fatal("the blocklisted comment was published")
+	}
+	for _, id := range []int64{first.ID, own.ID} {
+		if _, err := e.comments.Like(ctx, rita, news.Reader{AccountID: rita.ID}, id, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.eng.Like(ctx, news.Reader{AccountID: rita.ID}, post.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.follows.Follow(ctx, rita, "harbor"); err != nil {
+		t.Fatal(err)
+	}
+	e.publish(harbor, "Storm passes", "Sun at last.") // notifies Rita, a follower
+	e.clock.Add(time.Minute)
+	if err := e.worker.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// The guest: a cookie from liking a comment, and a held comment.
+	guest := e.browser()
+	wantStatus(t, guest.post("/c/"+itoa(first.ID)+"/like", url.Values{"like": {"1"}, "back": {path}}), http.StatusSeeOther)
+	gid := cookie(t, guest, e.srv.URL, "headline_guest")
+	comment(nil, discussion.Input{Body: "Guest casino link", Name: "Gus", Email: "gus@example.org", GuestID: gid})
+
+	readers := map[string]*browser{"guest with a cookie": guest, "no cookies": e.browser()}
+	for _, h := range []string{"rita", "sam", "wire", "harbor", "root"} {
+		b := e.browser()
+		b.signIn(h)
+		readers[h] = b
+	}
+	if b := readers["rita"].get(path); !contains(b.body, "Your comment is awaiting moderation") ||
+		!strings.Contains(b.body, `class="unread-badge"`) || !strings.Contains(b.body, ">Following</button>") ||
+		strings.Count(b.body, "♥ Liked") != 3 || !strings.Contains(b.body, `class="edit-comment"`) {
+		t.Fatalf("Rita's page lacks some of what is hers (held comment, badge, follow, 3 likes, edit link):\n%s", b.body)
+	}
+	for _, q := range []string{"", "?sort=new", "?sort=old&replyto=" + itoa(first.ID)} {
+		for name, b := range readers {
+			for round := range 2 { // a miss, then a hit
+				hits := e.cache.Stats().Hits
+				got := b.get(path + q)
+				want := b.getFrom(e.full.URL, path+q)
+				wantStatus(t, got, http.StatusOK)
+				if g, w := tokenRe.ReplaceAllString(got.body, "TOKEN"), tokenRe.ReplaceAllString(want.body, "TOKEN"); g != w {
+					at := firstDiff(g, w)
+					t.Fatalf("%s%s, %s, round %d: the cached page filled in differs from the full render at byte %d:\ncached: %q\nfull:   %q",
+						path, q, name, round, at, around(g, at), around(w, at))
+				}
+				// The author and the admin are rendered whole.
+				if wholly := name == "harbor" || name == "root"; round == 1 && !wholly && e.cache.Stats().Hits == hits {
+					t.Fatalf("%s: the second read was not served from the cache", name)
+				}
+			}
+		}
+	}
+}
+
+func (b *browser) getFrom(base, path string) *resp {
+	b.e.t.Helper()
+	req, err := http.NewRequest("GET", base+path, nil)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+func cookie(t *testing.T, b *browser, base, name string) string {
+	t.Helper()
+	u, _ := url.Parse(base)
+	for _, c := range b.c.Jar.(*cookiejar.Jar).Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	t.Fatalf("no %s cookie", name)
+	return ""
+}
+
+func firstDiff(a, b string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+func around(s string, at int) string {
+	return s[max(0, at-120):min(len(s), at+120)]
+}
