@@ -78,6 +78,7 @@ type holeData struct {
 	comments  map[int64]commentView
 	likedAlt  map[int64][]byte // each comment's like form, liked
 	postLiked []byte           // the post's actions, liked
+	own       fragMemo         // Edit and Delete under a reader's own comments
 }
 
 // renderCached renders the article page p as a reader without cookies

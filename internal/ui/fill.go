@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"net/http"
+	"sync"
 
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
@@ -147,14 +148,20 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		return false, nil // the other holes are a guest's as cached
 	}
 	switch h.Name {
+	// The keys below name everything the fragment's template reads.
 	case "nav":
-		b := &Base{SiteName: s.siteName, Viewer: v, Path: hd.path, Social: s.following != nil, Unread: st.unread}
-		return true, s.fragment(buf, "site-nav", b)
+		key := "nav\x00" + hd.path + "\x00" + v.Handle + "\x00" + v.Name + "\x00" + string(v.Role) + "\x00" + itoa(st.unread)
+		return true, s.frags.write(buf, key, func(b *bytes.Buffer) error {
+			return s.fragment(b, "site-nav", &Base{Viewer: v, Path: hd.path, Social: s.following != nil, Unread: st.unread})
+		})
 	case "follow":
-		return true, s.fragment(buf, "follow-button", st.follow)
+		f := st.follow
+		key := "follow\x00" + f.Handle + "\x00" + f.Action + "\x00" + f.Back + "\x00" + f.SigninURL + "\x00" + flags(f.Show, f.Guest, f.Following)
+		return true, s.frags.write(buf, key, func(b *bytes.Buffer) error { return s.fragment(b, "follow-button", f) })
 	case "form":
-		p := &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}}
-		return true, s.fragment(buf, "comment-form-who", p)
+		return true, s.frags.write(buf, "form\x00"+v.Handle+"\x00"+v.Name, func(b *bytes.Buffer) error {
+			return s.fragment(b, "comment-form-who", &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}})
+		})
 	case "own":
 		c, ok := hd.comments[h.Arg]
 		if !ok || c.AccountID != v.ID {
@@ -164,7 +171,56 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		if !c.CanEdit && !c.CanDelete {
 			return false, nil
 		}
-		return true, s.fragment(buf, "comment-own", &c)
+		// Per cached page: the links carry the page's address.
+		return true, hd.own.write(buf, itoa(int(c.ID))+flags(c.CanEdit, c.CanDelete), func(b *bytes.Buffer) error {
+			return s.fragment(b, "comment-own", &c)
+		})
 	}
 	return false, nil
+}
+
+func flags(bs ...bool) string {
+	out := make([]byte, len(bs))
+	for i, b := range bs {
+		out[i] = '0'
+		if b {
+			out[i] = '1'
+		}
+	}
+	return string(out)
+}
+
+// fragMemo keeps fragments of pages by everything their template reads,
+// so that a reader's header or form is rendered once, not per request.
+// A key names its inputs fully, so nothing needs invalidating; past
+// maxFrags the memo starts over.
+type fragMemo struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+const maxFrags = 4096
+
+// write writes the fragment under key, rendering it with render first if
+// it is not kept.
+func (f *fragMemo) write(buf *bytes.Buffer, key string, render func(*bytes.Buffer) error) error {
+	f.mu.Lock()
+	b, ok := f.m[key]
+	f.mu.Unlock()
+	if ok {
+		buf.Write(b)
+		return nil
+	}
+	var out bytes.Buffer
+	if err := render(&out); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	if f.m == nil || len(f.m) >= maxFrags {
+		f.m = map[string][]byte{}
+	}
+	f.m[key] = out.Bytes()
+	f.mu.Unlock()
+	buf.Write(out.Bytes())
+	return nil
 }

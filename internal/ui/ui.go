@@ -96,6 +96,7 @@ type server struct {
 	pagesCache *pagecache.Cache
 	marks      pagecache.Marks // delimit the holes of cached pages
 	marked     *pageTemplate   // the article page with its holes marked
+	frags      fragMemo        // parts of holes, by what they show (fill.go)
 	viewKey    [32]byte        // keys the pseudonyms of readers without cookies (viewReader)
 
 	jobs         JobsOverview
