@@ -72,13 +72,14 @@ const tokenHole = "0.headlineformtokenhole"
 
 // holeData is what filling a cached article page needs, kept with it.
 type holeData struct {
-	post      *news.Post
-	path      string  // the page's Base.Path, for "Sign in"
-	vc        viewCtx // as for a reader without cookies
-	comments  map[int64]commentView
-	likedAlt  map[int64][]byte // each comment's like form, liked
-	postLiked []byte           // the post's actions, liked
-	own       fragMemo         // Edit and Delete under a reader's own comments
+	post     *news.Post
+	path     string  // the page's Base.Path, for "Sign in"
+	vc       viewCtx // as for a reader without cookies
+	comments map[int64]commentView
+	social   articleSocial // the post's actions as cached
+	// frags are the liked forms of the comments and of the post, and the
+	// links under a writer's own comments, as the page's readers need them.
+	frags fragMemo
 }
 
 // renderCached renders the article page p as a reader without cookies
@@ -146,40 +147,20 @@ func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (p
 		i, _ := slices.BinarySearchFunc(holes, at, func(h pagecache.Hole, at int) int { return h.Start - at })
 		holes = slices.Insert(holes, i, h)
 	}
-	hd, err := s.holeData(p, data)
-	if err != nil {
-		return pagecache.Page{}, false, err
-	}
-	return pagecache.Page{Body: body, PostID: p.ID, Holes: holes, Data: hd}, true, nil
+	return pagecache.Page{Body: body, PostID: p.ID, Holes: holes, Data: newHoleData(p, data)}, true, nil
 }
 
-// holeData renders, once per cached page, the liked form of each comment
-// and of the post: a reader's likes then cost a lookup, not a template run.
-func (s *server) holeData(p *news.Post, data *articlePage) (*holeData, error) {
-	hd := &holeData{post: p, path: data.Path, vc: data.vc, comments: map[int64]commentView{}, likedAlt: map[int64][]byte{}}
-	var buf bytes.Buffer
+// newHoleData keeps what filling p's page needs: the views of its comments
+// and of its post's actions, to render their liked forms and a writer's
+// links from, on the first request that needs each (hd.frags).
+func newHoleData(p *news.Post, data *articlePage) *holeData {
+	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Social, comments: map[int64]commentView{}}
 	for _, l := range [][]commentView{data.Pinned, data.Hot, data.Comments} {
 		for _, c := range l {
-			if _, ok := hd.comments[c.ID]; ok {
-				continue
-			}
 			hd.comments[c.ID] = c
-			c.Liked = true
-			buf.Reset()
-			if err := s.fragment(&buf, "comment-like", &c); err != nil {
-				return nil, err
-			}
-			hd.likedAlt[c.ID] = bytes.Clone(buf.Bytes())
 		}
 	}
-	social := data.Social
-	social.Liked = true
-	buf.Reset()
-	if err := s.fragment(&buf, "post-actions", &social); err != nil {
-		return nil, err
-	}
-	hd.postLiked = bytes.Clone(buf.Bytes())
-	return hd, nil
+	return hd
 }
 
 // fragment runs one of the article page's templates: a hole's content.

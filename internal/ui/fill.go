@@ -125,8 +125,14 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		if !st.liked[h.Arg] {
 			return false, nil
 		}
-		buf.Write(hd.likedAlt[h.Arg])
-		return true, nil
+		c, ok := hd.comments[h.Arg]
+		if !ok {
+			return false, nil
+		}
+		c.Liked = true
+		return true, hd.frags.write(buf, "like\x00"+itoa(int(c.ID)), func(b *bytes.Buffer) error {
+			return s.fragment(b, "comment-like", &c)
+		})
 	case "post-like":
 		switch {
 		case s.engagement == nil || (v == nil && st.guest == ""):
@@ -134,8 +140,11 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		case !st.postOK:
 			return true, nil // not read: left out, as a full render does
 		case st.postLiked:
-			buf.Write(hd.postLiked)
-			return true, nil
+			social := hd.social
+			social.Liked = true
+			return true, hd.frags.write(buf, "post-like", func(b *bytes.Buffer) error {
+				return s.fragment(b, "post-actions", &social)
+			})
 		}
 		return false, nil
 	case "held":
@@ -172,7 +181,7 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 			return false, nil
 		}
 		// Per cached page: the links carry the page's address.
-		return true, hd.own.write(buf, itoa(int(c.ID))+flags(c.CanEdit, c.CanDelete), func(b *bytes.Buffer) error {
+		return true, hd.frags.write(buf, "own\x00"+itoa(int(c.ID))+flags(c.CanEdit, c.CanDelete), func(b *bytes.Buffer) error {
 			return s.fragment(b, "comment-own", &c)
 		})
 	}
