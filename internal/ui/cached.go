@@ -33,6 +33,9 @@ func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage,
 	if s.pagesCache == nil || r.Method != http.MethodGet {
 		return nil, false
 	}
+	if _, err := r.Cookie(freshCookie); err == nil {
+		return nil, false
+	}
 	key := r.URL.RequestURI()
 	if s.baseURL == "" {
 		// The share button copies an absolute address, made from the
@@ -52,6 +55,25 @@ func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage,
 		return nil, true
 	}
 	return &cachedPage{key: key, ticket: ticket}, false
+}
+
+// freshCookie marks a browser that has just written something: for a
+// few seconds its pages are rendered, not taken from the cache. On one
+// instance a write drops the pages it changes before it is answered; on
+// several, the other instances hear of it a moment later, and the writer,
+// sent there by a load balancer, must not be shown a page without their
+// comment or like in that moment.
+const freshCookie = "headline_fresh"
+
+// freshAfterWrites gives every browser that sends a form the fresh cookie.
+func (s *server) freshAfterWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			http.SetCookie(w, &http.Cookie{Name: freshCookie, Value: "1", Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: s.secure, MaxAge: 10})
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // needsRender reports whether viewer's article page is rendered whole

@@ -139,6 +139,9 @@ func TestFilledArticlePageIsTheFullRender(t *testing.T) {
 		b.signIn(h)
 		readers[h] = b
 	}
+	for _, b := range readers {
+		expire(b, e.srv.URL, "headline_fresh") // as 10 s after signing in
+	}
 	if b := readers["rita"].get(path); !contains(b.body, "Your comment is awaiting moderation") ||
 		!strings.Contains(b.body, `class="unread-badge"`) || !strings.Contains(b.body, ">Following</button>") ||
 		strings.Count(b.body, "♥ Liked") != 3 || !strings.Contains(b.body, `class="edit-comment"`) {
@@ -163,6 +166,43 @@ func TestFilledArticlePageIsTheFullRender(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Right after a write, the writer's pages are rendered, not taken from the
+// cache: on several instances the others hear of the write a moment later.
+func TestWriterIsNotServedFromTheCacheRightAfterWriting(t *testing.T) {
+	e := newHolesEnv(t)
+	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	e.account("rita", "Rita Reader", news.RoleReader)
+	post := e.publish(harbor, "Storm warning", "Rain all week.")
+	path := news.PostPath(post)
+	rita := e.browser()
+	rita.signIn("rita")
+	expire(rita, e.srv.URL, "headline_fresh")
+	rita.get(path)
+	if hits := e.cache.Stats().Hits; rita.get(path) == nil || e.cache.Stats().Hits != hits+1 {
+		t.Fatal("a signed-in reader who wrote nothing was not served from the cache")
+	}
+	r := rita.post(news.PostIDPath(post.ID)+"/like", url.Values{"like": {"1"}, "back": {path}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if !strings.Contains(r.Header.Get("Set-Cookie"), "headline_fresh=1") {
+		t.Fatalf("a write's answer does not mark the browser fresh: %q", r.Header.Get("Set-Cookie"))
+	}
+	hits := e.cache.Stats().Hits
+	if page := rita.get(path); !strings.Contains(page.body, "♥ Liked") || e.cache.Stats().Hits != hits {
+		t.Fatal("right after liking, the writer was served from the cache, or without their like")
+	}
+	expire(rita, e.srv.URL, "headline_fresh")
+	rita.get(path) // the like dropped the page: this read stores it again
+	if page := rita.get(path); !strings.Contains(page.body, "♥ Liked") || e.cache.Stats().Hits != hits+1 {
+		t.Fatal("once the moment passed, the writer was not served from the cache with their like")
+	}
+}
+
+// expire drops a cookie from b's jar, as its time running out would.
+func expire(b *browser, base, name string) {
+	u, _ := url.Parse(base)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: "", Path: "/", MaxAge: -1}})
 }
 
 func (b *browser) getFrom(base, path string) *resp {

@@ -145,5 +145,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.withSession(cop.Handler(s.routes())), nil
+	routes := s.routes()
+	if s.pagesCache != nil {
+		routes = s.freshAfterWrites(routes)
+	}
+	return s.withSession(cop.Handler(routes)), nil
 }
