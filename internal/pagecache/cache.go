@@ -1,7 +1,8 @@
-// Package pagecache keeps whole rendered pages for readers who are not
-// signed in and carry no cookie — most readers of a news site — so that the
-// most read pages, an article with its first comments, cost a map lookup
-// instead of a dozen queries and a template run.
+// Package pagecache keeps whole rendered pages, so that the most read
+// pages, an article with its first comments, cost a map lookup instead of
+// a dozen queries and a template run. A page is kept once, as a reader
+// without cookies sees it, with holes (holes.go) where what a signed-in
+// reader or a guest with a cookie sees differs, filled per request.
 //
 // Every page is stored with tags naming what it shows ("post:42",
 // "account:7"). A write invalidates its tags on this instance before it is

@@ -55,7 +55,7 @@ type Deps struct {
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
-	// Pages keeps whole article pages for readers without cookies; nil
+	// Pages keeps whole article pages, filled in per reader (cached.go); nil
 	// renders every page. The store under the services must be watched
 	// (pagecache.Watch) so that writes invalidate it.
 	Pages *pagecache.Cache
