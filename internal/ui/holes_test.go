@@ -37,7 +37,7 @@ type holesEnv struct {
 	worker  *notify.Worker
 }
 
-func newHolesEnv(t *testing.T) *holesEnv {
+func newHolesEnv(t testing.TB) *holesEnv {
 	t.Helper()
 	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
 	if err != nil {
@@ -214,7 +214,7 @@ func (b *browser) getFrom(base, path string) *resp {
 	return b.do(req)
 }
 
-func cookie(t *testing.T, b *browser, base, name string) string {
+func cookie(t testing.TB, b *browser, base, name string) string {
 	t.Helper()
 	u, _ := url.Parse(base)
 	for _, c := range b.c.Jar.(*cookiejar.Jar).Cookies(u) {
