@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMarksCutAndFill(t *testing.T) {
@@ -67,5 +68,37 @@ func TestMarksCutAndFill(t *testing.T) {
 	other := NewMarks("0ther").Open("nav", 0)
 	if b, h, err := m.Cut([]byte("a" + other + "b")); err != nil || len(h) != 0 || string(b) != "a"+other+"b" {
 		t.Fatalf("foreign marks: %q %v %v", b, h, err)
+	}
+}
+
+// What is kept next to the pages (a reader's state, no body) counts its
+// given size against the budget, and looking it up leaves the page
+// counters alone.
+func TestEntriesWithoutBodyCountTheirSize(t *testing.T) {
+	c := New(1000, time.Minute)
+	tk := c.Ticket()
+	if !c.Put(tk, "reader:1", Page{Data: 1, Size: 200}, PostTag(1)) || !c.Put(tk, "reader:2", Page{Data: 2, Size: 200}, PostTag(1)) {
+		t.Fatal("refused")
+	}
+	if s := c.Stats(); s.Bytes != 400 {
+		t.Fatalf("bytes %d, want 400", s.Bytes)
+	}
+	if p, ok := c.Peek("reader:1"); !ok || p.Data != 1 {
+		t.Fatalf("Peek = %v, %v", p, ok)
+	}
+	c.Peek("nothing")
+	if s := c.Stats(); s.Hits != 0 || s.Misses != 0 {
+		t.Fatalf("Peek counted: %+v", s)
+	}
+	c.Put(tk, "reader:3", Page{Size: 200}, PostTag(2))
+	c.Put(tk, "reader:4", Page{Size: 200}, PostTag(2))
+	c.Put(tk, "reader:5", Page{Size: 200}, PostTag(2))
+	c.Put(tk, "reader:6", Page{Size: 200}, PostTag(2))
+	if s := c.Stats(); s.Bytes > 1000 || s.Evictions != 1 {
+		t.Fatalf("over the budget: %+v", s)
+	}
+	c.Invalidate(PostTag(1))
+	if _, ok := c.Peek("reader:1"); ok {
+		t.Fatal("a state survived its post's invalidation")
 	}
 }

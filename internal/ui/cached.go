@@ -49,7 +49,7 @@ func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage,
 		if needsRender(viewerOf(r), page.Data.(*holeData).post) {
 			return nil, false
 		}
-		if err := s.writeCached(w, r, &page); err != nil {
+		if err := s.writeCached(w, r, key, &page); err != nil {
 			s.renderError(w, r, err)
 		}
 		return nil, true
@@ -128,7 +128,7 @@ func (s *server) renderCached(w http.ResponseWriter, r *http.Request, c *cachedP
 		return s.render(w, r, http.StatusOK, "article", full)
 	}
 	s.pagesCache.Put(c.ticket, c.key, page, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
-	return s.writeCached(w, r, &page)
+	return s.writeCached(w, r, c.key, &page)
 }
 
 // anonymous is r as a reader without cookies makes it. The view is

@@ -27,7 +27,7 @@ type readerState struct {
 // writeCached sends a cached page filled in for r, and counts the view.
 // A reader without cookies only gets a fresh form token; others are
 // read what the holes show them.
-func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page *pagecache.Page) error {
+func (s *server) writeCached(w http.ResponseWriter, r *http.Request, key string, page *pagecache.Page) error {
 	if s.engagement != nil {
 		s.engagement.View(s.viewReader(r), page.PostID)
 	}
@@ -37,7 +37,7 @@ func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page *pagec
 		st.guest = s.guestID(nil, r, false)
 	}
 	if st.viewer != nil || st.guest != "" {
-		if err := s.readState(r, hd, st); err != nil {
+		if err := s.keptState(r, key, hd, st); err != nil {
 			return err
 		}
 	}
@@ -66,21 +66,59 @@ func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page *pagec
 	return nil
 }
 
+// keptState fills st for the page kept under key: from the cache, where
+// a reader's state is kept next to the page, tagged like it and with
+// their account (a like, a follow, a held comment, notifications marked
+// read drop it), else read and kept. New notifications are not writes the
+// cache hears of: the unread badge may lag them by the cache's TTL (30 s).
+func (s *server) keptState(r *http.Request, key string, hd *holeData, st *readerState) error {
+	reader := engagement.ReaderOf(st.viewer, st.guest)
+	key = "reader\x00" + reader.Key() + "\x00" + key
+	if p, ok := s.pagesCache.Peek(key); ok {
+		v, g := st.viewer, st.guest
+		*st = *p.Data.(*readerState)
+		st.viewer, st.guest = v, g
+		return nil
+	}
+	t := s.pagesCache.Ticket()
+	complete, err := s.readState(r, hd, st)
+	if err != nil || !complete {
+		return err
+	}
+	kept := *st
+	kept.viewer, kept.guest = nil, ""
+	tags := []string{pagecache.PostTag(hd.post.ID), pagecache.AccountTag(hd.post.AuthorID)}
+	if st.viewer != nil {
+		tags = append(tags, pagecache.AccountTag(st.viewer.ID))
+	}
+	s.pagesCache.Put(t, key, pagecache.Page{Data: &kept, Size: 256 + 16*len(kept.liked) + 512*len(kept.held)}, tags...)
+	return nil
+}
+
 // readState reads what r's holes show. A failure where the full render
-// would fail fails the page; where it would leave a part out, so does this.
-func (s *server) readState(r *http.Request, hd *holeData, st *readerState) error {
+// would fail fails the page; where it would leave a part out, so does
+// this, and complete is false: such a state is not kept.
+func (s *server) readState(r *http.Request, hd *holeData, st *readerState) (complete bool, err error) {
 	ctx := r.Context()
 	reader := engagement.ReaderOf(st.viewer, st.guest)
-	if st.viewer != nil {
-		b := Base{Viewer: st.viewer}
-		s.fillSocial(r, &b)
-		st.unread = b.Unread
+	complete = true
+	if v := st.viewer; v != nil {
+		if s.notify != nil {
+			if st.unread, err = s.notify.Unread(ctx, v); err != nil {
+				s.log.WarnContext(ctx, "unread count", "err", err)
+				st.unread, complete = 0, false
+			}
+		}
 		st.follow = s.followButton(r, hd.post.Author, news.PostPath(hd.post))
+		if s.following != nil && !st.follow.Show && hd.post.AuthorID != v.ID {
+			complete = false // the lookup failed: the button is left out
+		}
 	}
 	if s.engagement != nil {
 		liked, err := s.engagement.Liked(ctx, reader, []int64{hd.post.ID})
 		if err != nil {
 			s.log.WarnContext(ctx, "liked", "err", err)
+			complete = false
 		} else {
 			st.postLiked, st.postOK = liked[hd.post.ID], true
 		}
@@ -90,18 +128,16 @@ func (s *server) readState(r *http.Request, hd *holeData, st *readerState) error
 		for id := range hd.comments {
 			ids = append(ids, id)
 		}
-		var err error
 		if st.liked, err = s.comments.LikedBy(ctx, reader, ids); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if s.moderation != nil {
-		var err error
 		if st.held, err = s.moderation.Held(ctx, st.viewer, st.guest, hd.post.ID); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return complete, nil
 }
 
 // fillHole writes to buf what hole h shows this reader, and reports
