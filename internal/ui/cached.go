@@ -95,10 +95,10 @@ const tokenHole = "0.headlineformtokenhole"
 // holeData is what filling a cached article page needs, kept with it.
 type holeData struct {
 	post     *news.Post
-	path     string  // the page's Base.Path, for "Sign in"
-	vc       viewCtx // as for a reader without cookies
-	comments map[int64]commentView
-	social   articleSocial // the post's actions as cached
+	path     string                 // the page's Base.Path, for "Sign in"
+	vc       viewCtx                // as for a reader without cookies
+	comments map[int64]*commentView // never changed: copied to change
+	social   articleSocial          // the post's actions as cached
 	// frags are the liked forms of the comments and of the post, and the
 	// links under a writer's own comments, as the page's readers need them.
 	frags fragMemo
@@ -176,10 +176,10 @@ func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (p
 // and of its post's actions, to render their liked forms and a writer's
 // links from, on the first request that needs each (hd.frags).
 func newHoleData(p *news.Post, data *articlePage) *holeData {
-	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Social, comments: map[int64]commentView{}}
+	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Social, comments: map[int64]*commentView{}}
 	for _, l := range [][]commentView{data.Pinned, data.Hot, data.Comments} {
-		for _, c := range l {
-			hd.comments[c.ID] = c
+		for i := range l {
+			hd.comments[l[i].ID] = &l[i]
 		}
 	}
 	return hd

@@ -161,12 +161,13 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		if !st.liked[h.Arg] {
 			return false, nil
 		}
-		c, ok := hd.comments[h.Arg]
+		cv, ok := hd.comments[h.Arg]
 		if !ok {
 			return false, nil
 		}
-		c.Liked = true
-		return true, hd.frags.write(buf, "like\x00"+itoa(int(c.ID)), func(b *bytes.Buffer) error {
+		return true, hd.frags.write(buf, "like\x00"+itoa(int(cv.ID)), func(b *bytes.Buffer) error {
+			c := *cv
+			c.Liked = true
 			return s.fragment(b, "comment-like", &c)
 		})
 	case "post-like":
@@ -208,16 +209,18 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 			return s.fragment(b, "comment-form-who", &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}})
 		})
 	case "own":
-		c, ok := hd.comments[h.Arg]
-		if !ok || c.AccountID != v.ID {
+		cv, ok := hd.comments[h.Arg]
+		if !ok || cv.AccountID != v.ID {
 			return false, nil
 		}
-		c.CanEdit, c.CanDelete = discussion.CanEdit(v, c.Comment, s.now()), discussion.CanDelete(v, c.Comment)
-		if !c.CanEdit && !c.CanDelete {
+		edit, del := discussion.CanEdit(v, cv.Comment, s.now()), discussion.CanDelete(v, cv.Comment)
+		if !edit && !del {
 			return false, nil
 		}
 		// Per cached page: the links carry the page's address.
-		return true, hd.frags.write(buf, "own\x00"+itoa(int(c.ID))+flags(c.CanEdit, c.CanDelete), func(b *bytes.Buffer) error {
+		return true, hd.frags.write(buf, "own\x00"+itoa(int(cv.ID))+flags(edit, del), func(b *bytes.Buffer) error {
+			c := *cv
+			c.CanEdit, c.CanDelete = edit, del
 			return s.fragment(b, "comment-own", &c)
 		})
 	}
