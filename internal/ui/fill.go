@@ -193,6 +193,13 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 	if v == nil {
 		return false, nil // the other holes are a guest's as cached
 	}
+	return s.fillViewerHole(buf, hd, st, h)
+}
+
+// fillViewerHole is fillHole for the holes only a signed-in reader's
+// differ in.
+func (s *server) fillViewerHole(buf *bytes.Buffer, hd *holeData, st *readerState, h *pagecache.Hole) (bool, error) {
+	v := st.viewer
 	switch h.Name {
 	// The keys below name everything the fragment's template reads.
 	case "nav":

@@ -72,15 +72,19 @@ func newHolesEnv(t testing.TB) *holesEnv {
 	return he
 }
 
-// A cached article page filled in for a reader is, byte for byte, the page
-// rendered whole for that reader: signed in with likes, an own comment, a
-// held comment, a followed author and unread notifications; signed in with
-// none of it; a publisher; a guest with a cookie (their likes, their held
-// comment); a reader without cookies; the post's author and an admin (who
-// are rendered whole). A template change that puts something a reader sees
-// outside a hole fails here.
-func TestFilledArticlePageIsTheFullRender(t *testing.T) {
-	e := newHolesEnv(t)
+// richArticle is a post with everything a reader can have on its page:
+// Rita's likes (of comments and of the post), her own comment, her held
+// comment, her follow of the author and her unread notifications; a
+// guest's like (and so their cookie) and held comment.
+type richArticle struct {
+	post        *news.Post
+	first, held *news.Comment
+	admin, rita *news.Account
+	guest       *browser
+}
+
+func newRichArticle(t *testing.T, e *holesEnv) richArticle {
+	t.Helper()
 	ctx := context.Background()
 	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
 	admin := e.account("root", "Root", news.RoleAdmin)
@@ -135,6 +139,21 @@ func TestFilledArticlePageIsTheFullRender(t *testing.T) {
 	gid := cookie(t, guest, e.srv.URL, "headline_guest")
 	comment(nil, discussion.Input{Body: "Guest casino link", Name: "Gus", Email: "gus@example.org", GuestID: gid})
 
+	return richArticle{post: post, first: first, held: held, admin: admin, rita: rita, guest: guest}
+}
+
+// A cached article page filled in for a reader is, byte for byte, the page
+// rendered whole for that reader: signed in with likes, an own comment, a
+// held comment, a followed author and unread notifications; signed in with
+// none of it; a publisher; a guest with a cookie (their likes, their held
+// comment); a reader without cookies; the post's author and an admin (who
+// are rendered whole). A template change that puts something a reader sees
+// outside a hole fails here.
+func TestFilledArticlePageIsTheFullRender(t *testing.T) {
+	e := newHolesEnv(t)
+	ctx := context.Background()
+	ra := newRichArticle(t, e)
+	path, admin, rita, held, first, guest := news.PostPath(ra.post), ra.admin, ra.rita, ra.held, ra.first, ra.guest
 	readers := map[string]*browser{"guest with a cookie": guest, "no cookies": e.browser()}
 	for _, h := range []string{"rita", "sam", "wire", "harbor", "root"} {
 		b := e.browser()
