@@ -18,6 +18,7 @@ import (
 // benchFlags are the options of `headline bench`.
 type benchFlags struct {
 	url, serveData, scenario, mix, mode, format, out, tokens string
+	signin                                                   string
 	serveDemo, sequential                                    bool
 	pid, concurrency                                         int
 	requests                                                 int64
@@ -56,6 +57,7 @@ func (f *benchFlags) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout of one request (counted as an error)")
 	fs.StringVar(&f.format, "format", "markdown", "markdown, json or text")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&f.signin, "signin", "", "`ACCOUNTS` the clients sign in as through the sign-in form, handle:password comma-separated, for the signed-in page scenarios (every loadgen account has the password loadgen-password)")
 	fs.StringVar(&f.tokens, "token", "", "API `TOKENS` of signed-in readers (headline token create), comma-separated, for timeline, like, follow and a personal headlines feed")
 }
 
@@ -166,6 +168,11 @@ func (f *benchFlags) options(fs *flag.FlagSet) (loadtest.Options, error) {
 	}
 	if f.tokens != "" {
 		o.Tokens = strings.Split(f.tokens, ",")
+	}
+	if f.signin != "" {
+		if o.SignIn, err = loadtest.ParseCredentials(f.signin); err != nil {
+			return o, err
+		}
 	}
 	if !slices.Contains(loadtest.Formats, f.format) {
 		return o, fmt.Errorf("--format %q: want %s", f.format, strings.Join(loadtest.Formats, ", "))

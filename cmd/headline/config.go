@@ -28,7 +28,7 @@ type Config struct {
 	SecureCookies bool   // set when the site is served over HTTPS
 	Demo          bool   // serve: fill an empty site with demo content
 	LogLevel      string // debug, info, warn, error
-	PageCacheMB   int    // serve: memory for pages kept for readers without cookies; 0 turns it off
+	PageCacheMB   int    // serve: memory for article pages kept for every reader; 0 turns it off
 	JobWorkers    int    // serve: background jobs this instance runs at once
 	// RateLimits applies the site's per-minute limits on comments and
 	// likes; off only for load tests of a copy of a site.
@@ -85,7 +85,7 @@ func bindFlags(fs *flag.FlagSet, c *Config, getenv func(string) string, serveOnl
 		fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public URL of the site, e.g. https://news.example (HEADLINE_BASE_URL)")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure; set when serving over HTTPS (HEADLINE_SECURE_COOKIES=true)")
 		fs.IntVar(&c.JobWorkers, "job-workers", envInt(getenv, "HEADLINE_JOB_WORKERS", c.JobWorkers), "background jobs (media processing) this instance runs at once (HEADLINE_JOB_WORKERS)")
-		fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "HEADLINE_PAGE_CACHE_MB", c.PageCacheMB), "memory in MB for article pages kept for readers without cookies; 0 turns the cache off (HEADLINE_PAGE_CACHE_MB)")
+		fs.IntVar(&c.PageCacheMB, "page-cache-mb", envInt(getenv, "HEADLINE_PAGE_CACHE_MB", c.PageCacheMB), "memory in MB for article pages, kept once and filled in per reader; 0 turns the cache off (HEADLINE_PAGE_CACHE_MB)")
 		fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "fill an empty site with demo content (HEADLINE_DEMO=true)")
 		fs.BoolVar(&c.RateLimits, "rate-limits", env("RATE_LIMITS", strconv.FormatBool(c.RateLimits)) != "false",
 			"apply the moderation settings' rate limits; --rate-limits=false only for load tests (HEADLINE_RATE_LIMITS=false)")

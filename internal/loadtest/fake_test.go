@@ -20,7 +20,8 @@ type fakeSite struct {
 	noPosts    bool
 
 	mu       sync.Mutex
-	cursors  []string // cursors of comment-page requests, in order
+	cursors  []string       // cursors of comment-page requests, in order
+	pages    map[string]int // article page reads by session cookie ("" for none)
 	comments []map[string]string
 }
 
@@ -39,7 +40,27 @@ func newFakeSite(t *testing.T) *fakeSite {
 	page := func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<!doctype html><p>page</p>") }
 	mux.HandleFunc("GET /{$}", page)
 	mux.HandleFunc("GET /static/baseline.html", page)
-	mux.HandleFunc("GET /{handle}/{slug}", page)
+	mux.HandleFunc("GET /{handle}/{slug}", func(w http.ResponseWriter, r *http.Request) {
+		s := ""
+		if c, err := r.Cookie("headline_session"); err == nil {
+			s = c.Value
+		}
+		f.mu.Lock()
+		if f.pages == nil {
+			f.pages = map[string]int{}
+		}
+		f.pages[s]++
+		f.mu.Unlock()
+		page(w, r)
+	})
+	mux.HandleFunc("POST /signin", func(w http.ResponseWriter, r *http.Request) {
+		if r.PostFormValue("password") != "pw-"+r.PostFormValue("handle") {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "headline_session", Value: "s-" + r.PostFormValue("handle")})
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	f.URL, _ = url.Parse(srv.URL)

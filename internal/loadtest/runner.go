@@ -46,7 +46,10 @@ type Options struct {
 	Also []*url.URL
 	// Tokens are API tokens of signed-in readers, for the scenarios that
 	// act as one; the clients take them in turn.
-	Tokens      []string
+	Tokens []string
+	// SignIn are accounts for the scenarios that read pages as a person
+	// signed in through the browser; the clients take them in turn.
+	SignIn      []Credential
 	Mix         []Weighted
 	MixName     string // the --scenario preset, or "custom"
 	Mode        Mode
@@ -76,6 +79,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("--requests %d: want 1 to %d", o.MaxRequests, MaxRequests)
 	case len(o.Tokens) == 0 && needsToken(o.Mix) != "":
 		return fmt.Errorf("--token: the %s scenario acts as a signed-in reader; give API tokens (headline token create --handle H), comma-separated", needsToken(o.Mix))
+	case len(o.SignIn) == 0 && needsSession(o.Mix) != "":
+		return fmt.Errorf("--signin: the %s scenario reads pages as a signed-in reader; give handle:password of accounts, comma-separated", needsSession(o.Mix))
 	case o.Concurrency < 1 || o.Concurrency > MaxConcurrency:
 		return fmt.Errorf("--concurrency %d: want 1 to %d", o.Concurrency, MaxConcurrency)
 	case o.Timeout <= 0:
@@ -182,6 +187,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			w.token = opts.Tokens[i%len(opts.Tokens)]
 		}
 		r.workers = append(r.workers, w)
+	}
+	if needsSession(opts.Mix) != "" {
+		for i, w := range r.workers {
+			if err := w.signIn(ctx, opts.SignIn[i%len(opts.SignIn)]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, m := range opts.Mix {
 		r.stats[m.Scenario] = &stats{hist: NewHistogram()}

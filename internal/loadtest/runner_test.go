@@ -178,3 +178,41 @@ func TestRunRefusesAnEmptySite(t *testing.T) {
 		t.Fatalf("err = %v; want advice to seed the site", err)
 	}
 }
+
+// The signed-in page scenario reads as the accounts given, each client
+// with its own session cookie; the other scenarios carry none, and a run
+// without accounts, or with a wrong password, is refused before it starts.
+func TestSignedInScenarioCarriesASession(t *testing.T) {
+	f := newFakeSite(t)
+	o := options(t, f, "hot-article-signed-in=1,article=1")
+	o.MaxRequests = 400
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "--signin") {
+		t.Fatalf("a signed-in scenario without accounts: %v", err)
+	}
+	o.SignIn = []Credential{{"ann", "pw-ann"}, {"bob", "pw-bob"}}
+	rep, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sr := scenario(t, rep, "hot-article-signed-in"); sr.Requests == 0 || sr.Errors != 0 {
+		t.Fatalf("%+v", sr)
+	}
+	f.mu.Lock()
+	pages := f.pages
+	f.mu.Unlock()
+	if pages["s-ann"] == 0 || pages["s-bob"] == 0 || pages[""] == 0 || len(pages) != 3 {
+		t.Fatalf("article reads by session: %v; want both accounts' sessions, and none on the guest scenario", pages)
+	}
+	o.SignIn = []Credential{{"ann", "wrong"}}
+	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "sign in as ann") {
+		t.Fatalf("a wrong password: %v", err)
+	}
+	if c, err := ParseCredentials("ann:pw, bob:x:y"); err != nil || len(c) != 2 || c[1] != (Credential{"bob", "x:y"}) {
+		t.Fatalf("ParseCredentials = %v, %v", c, err)
+	}
+	for _, bad := range []string{"ann", ":pw", "ann:"} {
+		if _, err := ParseCredentials(bad); err == nil {
+			t.Errorf("ParseCredentials(%q) accepted", bad)
+		}
+	}
+}

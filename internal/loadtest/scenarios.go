@@ -20,6 +20,9 @@ type Scenario struct {
 	About string
 	Run   func(ctx context.Context, w *Worker) Result
 	Token TokenUse
+	// Session: the requests carry the client's browser session cookie
+	// (Options.SignIn); a run without one refuses the scenario.
+	Session bool
 }
 
 // TokenUse says whether a scenario's requests carry the worker's bearer
@@ -65,7 +68,7 @@ var scenarios = append([]*Scenario{
 	{Name: "comments", About: "GET /api/v1/posts/{id}/comments?limit=50&cursor=…, each client walking one page deeper per request", Run: opCommentsPage},
 	{Name: "thread", About: fmt.Sprintf("one operation = every comment of the post with the most comments, in cursor pages of %d", threadPage), Run: opThread},
 	{Name: "comment", About: "POST /api/v1/posts/{id}/comments as a guest (name, email, a new body each time): a durable write", Run: opGuestComment},
-}, socialScenarios...)
+}, append(socialScenarios, sessionScenarios...)...)
 
 // StaticName is the name of the baseline scenario.
 const StaticName = "static"

@@ -62,6 +62,7 @@ type Worker struct {
 	walkCursor string
 	base       string // the instance this client talks to
 	token      string // bearer token of this client's reader; "" for none
+	session    string // browser session cookie of this client; "" for none
 
 	// The social scenarios' state (social.go).
 	feedPath, feedCursor string
@@ -111,6 +112,9 @@ func (w *Worker) do(ctx context.Context, method, path string, body []byte, into 
 	req.Header.Set("User-Agent", "headline-bench")
 	if w.token != "" && w.scenario != nil && w.scenario.Token != NoToken {
 		req.Header.Set("Authorization", "Bearer "+w.token)
+	}
+	if w.session != "" && w.scenario != nil && w.scenario.Session {
+		req.Header.Set("Cookie", sessionCookie+"="+w.session)
 	}
 	resp, err := w.env.client.Do(req)
 	if err != nil {

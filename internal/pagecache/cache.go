@@ -1,7 +1,8 @@
-// Package pagecache keeps whole rendered pages for readers who are not
-// signed in and carry no cookie — most readers of a news site — so that the
-// most read pages, an article with its first comments, cost a map lookup
-// instead of a dozen queries and a template run.
+// Package pagecache keeps whole rendered pages, so that the most read
+// pages, an article with its first comments, cost a map lookup instead of
+// a dozen queries and a template run. A page is kept once, as a reader
+// without cookies sees it, with holes (holes.go) where what a signed-in
+// reader or a guest with a cookie sees differs, filled per request.
 //
 // Every page is stored with tags naming what it shows ("post:42",
 // "account:7"). A write invalidates its tags on this instance before it is
@@ -62,10 +63,24 @@ type entry struct {
 type Page struct {
 	Body   []byte
 	PostID int64
-	// Hole, when HasHole, is where Body holds a placeholder to replace
-	// with something made for each reader (the guest form's signed time).
-	Hole    int
-	HasHole bool
+	// Holes are the parts of Body made for each reader (holes.go), in
+	// order of where they start; Body holds what a reader without cookies
+	// is shown in each.
+	Holes []Hole
+	// Data is what the page's maker needs to fill the holes; the cache
+	// only keeps it. Shared by every reader: never changed once stored.
+	Data any
+	// Size is what the entry costs in memory, counted against the budget;
+	// 0 means len(Body). An entry with no body (one reader's state kept
+	// next to the pages) gives its own.
+	Size int
+}
+
+func (p *Page) size() int {
+	if p.Size > 0 {
+		return p.Size
+	}
+	return len(p.Body)
 }
 
 // maxTagSeqs bounds the invalidation history; past it the history is
@@ -91,22 +106,35 @@ func (c *Cache) Ticket() Ticket {
 // Get returns the page stored under key, if it is there and fresh. The
 // body is shared: callers must not change it.
 func (c *Cache) Get(key string) (Page, bool) {
+	p, ok := c.lookup(key)
+	c.mu.Lock()
+	if ok {
+		c.stats.Hits++
+	} else {
+		c.stats.Misses++
+	}
+	c.mu.Unlock()
+	return p, ok
+}
+
+// Peek is Get for what is kept next to the pages (a reader's state): it
+// leaves the hit and miss counters, which are about pages, alone.
+func (c *Cache) Peek(key string) (Page, bool) { return c.lookup(key) }
+
+func (c *Cache) lookup(key string) (Page, bool) {
 	now := c.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
-		c.stats.Misses++
 		return Page{}, false
 	}
 	e := el.Value.(*entry)
 	if !now.Before(e.expires) {
 		c.remove(el)
-		c.stats.Misses++
 		return Page{}, false
 	}
 	c.lru.MoveToFront(el)
-	c.stats.Hits++
 	return e.page, true
 }
 
@@ -114,11 +142,11 @@ func (c *Cache) Get(key string) (Page, bool) {
 // invalidated after t or the page alone is over a quarter of the budget.
 // It reports whether the page was stored.
 func (c *Cache) Put(t Ticket, key string, page Page, tags ...string) bool {
-	body := page.Body
+	size := page.size()
 	now := c.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if uint64(t) < c.floor || len(body) > c.maxBytes/4 {
+	if uint64(t) < c.floor || size > c.maxBytes/4 {
 		c.stats.Refused++
 		return false
 	}
@@ -141,7 +169,7 @@ func (c *Cache) Put(t Ticket, key string, page Page, tags ...string) bool {
 		}
 		set[e] = struct{}{}
 	}
-	c.bytes += len(body)
+	c.bytes += size
 	c.stats.Stores++
 	for c.bytes > c.maxBytes {
 		c.remove(c.lru.Back())
@@ -210,7 +238,7 @@ func (c *Cache) remove(el *list.Element) {
 			}
 		}
 	}
-	c.bytes -= len(e.page.Body)
+	c.bytes -= e.page.size()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

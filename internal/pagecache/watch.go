@@ -158,6 +158,16 @@ func (w *watched) ModerateComment(ctx context.Context, id int64, act news.Modera
 	return c, err
 }
 
+// MarkRead changes the unread badge, which a signed-in reader's state
+// kept next to the pages holds (tagged with their account).
+func (w *watched) MarkRead(ctx context.Context, accountID, upToID int64) (int64, error) {
+	n, err := w.Store.MarkRead(ctx, accountID, upToID)
+	if err == nil && n > 0 {
+		w.inv.Invalidate(AccountTag(accountID))
+	}
+	return n, err
+}
+
 func (w *watched) Follow(ctx context.Context, followerID, followeeID int64) (bool, error) {
 	changed, err := w.Store.Follow(ctx, followerID, followeeID)
 	if err == nil && changed {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ var reactionTests = []struct {
 	fn   func(t *testing.T, st news.Store)
 }{
 	{"CommentLikes", testCommentLikes},
+	{"LikedCommentsAmongMany", testLikedCommentsAmongMany},
 	{"CommentLikesConcurrent", testCommentLikesConcurrent},
 	{"CommentSortTop", testCommentSortTop},
 	{"CommentEdit", testCommentEdit},
@@ -85,6 +87,49 @@ func testCommentLikes(t *testing.T, st news.Store) {
 
 // testCommentLikesConcurrent likes and unlikes from many goroutines; the
 // stored count must equal the readers who like at the end.
+// An account that likes many comments, asked about a few of them and
+// about many (the SQLite store walks an account's likes over the ids'
+// range, and probes each id when the range holds too many): the same
+// answer either way, and never another reader's likes.
+func testLikedCommentsAmongMany(t *testing.T, st news.Store) {
+	a := newAccount(t, st, "heavyliker")
+	other := newAccount(t, st, "otherliker")
+	p := newPost(t, st, a, "post", news.PostPublished, base, nil)
+	var ids []int64
+	for i := range 40 {
+		ids = append(ids, newComment(t, st, p, nil, news.CommentPublished, fmt.Sprintf("comment %d", i)).ID)
+	}
+	acc := news.Reader{AccountID: a.ID}
+	for i, id := range ids {
+		if i%4 != 3 { // 30 of 40
+			_, err := st.LikeComment(ctx(t), id, acc)
+			must(t, "like", err)
+		}
+	}
+	_, err := st.LikeComment(ctx(t), ids[3], news.Reader{AccountID: other.ID})
+	must(t, "other's like", err)
+	var even []int64 // a range holding liked comments not asked about
+	for i := 0; i < len(ids); i += 2 {
+		even = append(even, ids[i])
+	}
+	for _, ask := range [][]int64{{ids[0], ids[3], ids[39]}, ids[:12], even, ids, append([]int64{987654}, ids[1:4]...)} {
+		liked, err := st.LikedComments(ctx(t), acc, ask)
+		must(t, "LikedComments", err)
+		want := 0
+		for i, id := range ids {
+			if slices.Contains(ask, id) && i%4 != 3 {
+				want++
+				if !liked[id] {
+					t.Fatalf("LikedComments(%d ids) misses comment %d", len(ask), i)
+				}
+			}
+		}
+		if len(liked) != want {
+			t.Fatalf("LikedComments(%d ids) = %d liked, want %d: %v", len(ask), len(liked), want, liked)
+		}
+	}
+}
+
 func testCommentLikesConcurrent(t *testing.T, st news.Store) {
 	a := newAccount(t, st, "crowd")
 	p := newPost(t, st, a, "post", news.PostPublished, base, nil)

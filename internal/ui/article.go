@@ -49,6 +49,8 @@ type articlePage struct {
 	ReportForm *reportForm   // the report form app.js shows under a comment; nil without moderation
 	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
 	Media      *mediaView    // the main media of a video or image post (media.go)
+
+	vc viewCtx // what the comments were made into views with
 }
 
 // commentView is one comment as the thread shows it.
@@ -126,21 +128,30 @@ func (s *server) postFromPath(r *http.Request) (*news.Post, error) {
 }
 
 // showArticle renders the article page of p; with cached set, it keeps
-// the page for the next reader without cookies.
+// the page for the next readers (cached.go).
 func (s *server) showArticle(w http.ResponseWriter, r *http.Request, p *news.Post, cached *cachedPage) error {
+	if cached != nil && p.Visible(s.now()) && !needsRender(viewerOf(r), p) {
+		return s.renderCached(w, r, cached, p)
+	}
+	page, err := s.articleData(r, p)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "article", page)
+}
+
+// articleData is the article page of p as r asks for it.
+func (s *server) articleData(r *http.Request, p *news.Post) (*articlePage, error) {
 	q := r.URL.Query()
 	page, err := s.articlePage(r, p, q.Get("sort"), q.Get("cursor"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if id, err := strconv.ParseInt(q.Get("replyto"), 10, 64); err == nil && id > 0 {
 		page.Form.ParentID = id
 		page.Form.ReplyingTo = page.nameOf(id)
 	}
-	if cached != nil && p.Visible(s.now()) {
-		return s.renderCached(w, r, cached, p, page)
-	}
-	return s.render(w, r, http.StatusOK, "article", page)
+	return page, nil
 }
 
 // articlePage loads everything the article page shows except the state of
@@ -174,7 +185,7 @@ func (s *server) articlePage(r *http.Request, p *news.Post, sortName, cursor str
 		}
 		page.Pinned, page.Hot = vc.list(pinned), vc.list(hot)
 	}
-	page.Comments = vc.threads(tp.Threads)
+	page.Comments, page.vc = vc.threads(tp.Threads), vc
 	if err := s.fillModeration(r, page, vc); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,14 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"slices"
 
+	"github.com/headline/headline/internal/httpx"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/pagecache"
+	"github.com/headline/headline/internal/publishing"
 )
 
 // cachedPage is a page about to be served to a reader whose pages are
@@ -16,86 +20,172 @@ type cachedPage struct {
 	ticket pagecache.Ticket
 }
 
-// fromCache serves r from the page cache when it can. A page is shared
-// only by readers who carry no cookie at all: such a reader is not signed
-// in and has no guest id (no likes of their own, no comment of theirs
-// waiting for moderation), so every such reader is shown the same bytes.
-// Their view still counts (viewReader), and their guest form gets a
-// freshly signed time (tokenHole). It reports whether it served the page;
-// otherwise the returned cachedPage (nil when r may not share a page) is
-// given to renderCached with the page.
+// fromCache serves r from the page cache when it can. One page is kept
+// per address, as a reader without cookies sees it, with holes where
+// readers differ (holes.go): the header, the follow button, what they
+// like, their own comments' links, their held comments, the comment
+// form. Every reader is served from it, signed in or not, except the
+// post's author and moderators, whose pages carry controls for the whole
+// thread and are rendered each time (needsRender). It reports whether it
+// served the page; otherwise the returned cachedPage (nil when r may not
+// share a page) is given to showArticle.
 func (s *server) fromCache(w http.ResponseWriter, r *http.Request) (*cachedPage, bool) {
-	if s.pagesCache == nil || r.Method != http.MethodGet || r.Header.Get("Cookie") != "" || viewerOf(r) != nil {
+	if s.pagesCache == nil || r.Method != http.MethodGet {
+		return nil, false
+	}
+	if _, err := r.Cookie(freshCookie); err == nil {
 		return nil, false
 	}
 	key := r.URL.RequestURI()
+	if s.baseURL == "" {
+		// The share button copies an absolute address, made from the
+		// request's host when no base URL is set.
+		key = r.Host + key
+	}
 	// The ticket comes before the lookup, so that a page rendered after a
 	// miss is refused if a write lands in between.
 	ticket := s.pagesCache.Ticket()
 	if page, ok := s.pagesCache.Get(key); ok {
-		if s.engagement != nil {
-			s.engagement.View(s.viewReader(r), page.PostID)
+		if needsRender(viewerOf(r), page.Data.(*holeData).post) {
+			return nil, false
 		}
-		s.writeCached(w, r, page)
+		if err := s.writeCached(w, r, key, &page); err != nil {
+			s.renderError(w, r, err)
+		}
 		return nil, true
 	}
 	return &cachedPage{key: key, ticket: ticket}, false
 }
 
+// freshCookie marks a browser that has just written something: for a
+// few seconds its pages are rendered, not taken from the cache. On one
+// instance a write drops the pages it changes before it is answered; on
+// several, the other instances hear of it a moment later, and the writer,
+// sent there by a load balancer, must not be shown a page without their
+// comment or like in that moment.
+const freshCookie = "headline_fresh"
+
+// freshAfterWrites gives every browser that sends a form the fresh cookie.
+func (s *server) freshAfterWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			http.SetCookie(w, &http.Cookie{Name: freshCookie, Value: "1", Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: s.secure, MaxAge: 10})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// needsRender reports whether viewer's article page is rendered whole
+// rather than filled in: the post's author and moderators see pin,
+// edit and delete controls on the post and on every comment.
+func needsRender(viewer *news.Account, p *news.Post) bool {
+	return viewer != nil && (viewer.ID == p.AuthorID || viewer.Role.CanModerate() ||
+		publishing.CanEdit(viewer, p) || publishing.CanDelete(viewer, p))
+}
+
 // tokenHole stands in a cached page for the guest form's token: the token
 // is the moment the form was shown, signed, and the minimum fill time
 // counts from it, so each reader must get their own, not the moment the
-// page was cached. Letters, digits and dots only: html/template writes it
-// unchanged.
+// page was cached. It sits in an attribute, where a hole's marks would be
+// escaped, so it is found by its text. Letters, digits and dots only:
+// html/template writes it unchanged.
 const tokenHole = "0.headlineformtokenhole"
 
-// writeCached sends a cached page, with a fresh form token in its hole.
-func (s *server) writeCached(w http.ResponseWriter, r *http.Request, page pagecache.Page) {
-	if !page.HasHole {
-		s.writePage(w, r, http.StatusOK, page.Body)
-		return
-	}
-	tok := ""
-	if s.moderation != nil {
-		var err error
-		if tok, err = s.moderation.FormToken(r.Context(), page.PostID); err != nil {
-			// As on a rendered page: the form shows, and sending it is
-			// refused with a clear message until the database answers.
-			s.log.WarnContext(r.Context(), "guest form token", "err", err)
-		}
-	}
-	// Written in three parts: copying a 100 KB page per reader to change
-	// 30 bytes would cost more than the rest of the hit.
-	s.writePage(w, r, http.StatusOK, page.Body[:page.Hole], []byte(tok), page.Body[page.Hole+len(tokenHole):])
+// holeData is what filling a cached article page needs, kept with it.
+type holeData struct {
+	post     *news.Post
+	path     string                 // the page's Base.Path, for "Sign in"
+	vc       viewCtx                // as for a reader without cookies
+	comments map[int64]*commentView // never changed: copied to change
+	social   articleSocial          // the post's actions as cached
+	// frags are the liked forms of the comments and of the post, and the
+	// links under a writer's own comments, as the page's readers need them.
+	frags fragMemo
 }
 
-// renderCached renders the article page p and keeps it for the next reader
-// without cookies, tagged with what it shows.
-func (s *server) renderCached(w http.ResponseWriter, r *http.Request, c *cachedPage, p *news.Post, data *articlePage) error {
+// renderCached renders the article page p as a reader without cookies
+// sees it, with its holes marked, keeps it for every reader, and serves
+// it filled in for r.
+func (s *server) renderCached(w http.ResponseWriter, r *http.Request, c *cachedPage, p *news.Post) error {
+	anon := anonymous(r)
+	data, err := s.articleData(anon, p)
+	if err != nil {
+		return err
+	}
+	page, ok, err := s.cutPage(anon, p, data)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// The template moved a hole somewhere it is escaped, or shows the
+		// token twice: render r's page whole and keep nothing.
+		s.log.WarnContext(r.Context(), "article page holes do not pair up; not cached", "post", p.ID)
+		full, err := s.articleData(r, p)
+		if err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, "article", full)
+	}
+	s.pagesCache.Put(c.ticket, c.key, page, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
+	return s.writeCached(w, r, c.key, &page)
+}
+
+// anonymous is r as a reader without cookies makes it. The view is
+// counted when the page is served (writeCached), for the real reader.
+func anonymous(r *http.Request) *http.Request {
+	ctx := context.WithValue(httpx.WithAccount(r.Context(), nil), viewCountedKey{}, true)
+	a := r.Clone(ctx)
+	a.Header.Del("Cookie")
+	return a
+}
+
+// viewCountedKey marks a request whose view is counted elsewhere.
+type viewCountedKey struct{}
+
+func viewCounted(r *http.Request) bool { return r.Context().Value(viewCountedKey{}) != nil }
+
+// cutPage renders data with the marked template and cuts it into the page
+// to keep. ok is false when the marks do not pair up.
+func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (pagecache.Page, bool, error) {
 	tok := data.Form.Token
 	if tok != "" {
 		data.Form.Token = tokenHole
 	}
-	body, err := s.renderPage(r, "article", data)
+	marked, err := s.renderWith(anon, s.marked, "article", data)
 	if err != nil {
-		return err
+		return pagecache.Page{}, false, err
 	}
-	page := pagecache.Page{Body: body, PostID: p.ID}
+	body, holes, err := s.marks.Cut(marked)
+	if err != nil {
+		return pagecache.Page{}, false, nil
+	}
 	if tok != "" {
-		page.Hole = bytes.Index(body, []byte(tokenHole))
-		page.HasHole = page.Hole >= 0
-		if !page.HasHole || bytes.Count(body, []byte(tokenHole)) != 1 {
-			// The template moved the token somewhere it is escaped, or
-			// shows it twice: do not keep a page that cannot be filled.
-			return s.render(w, r, http.StatusOK, "article", withToken(data, tok))
+		at := bytes.Index(body, []byte(tokenHole))
+		if at < 0 || bytes.Count(body, []byte(tokenHole)) != 1 {
+			return pagecache.Page{}, false, nil
 		}
+		h := pagecache.Hole{Name: "token", Start: at, End: at + len(tokenHole)}
+		i, _ := slices.BinarySearchFunc(holes, at, func(h pagecache.Hole, at int) int { return h.Start - at })
+		holes = slices.Insert(holes, i, h)
 	}
-	s.pagesCache.Put(c.ticket, c.key, page, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
-	s.writeCached(w, r, page)
-	return nil
+	return pagecache.Page{Body: body, PostID: p.ID, Holes: holes, Data: newHoleData(p, data)}, true, nil
 }
 
-func withToken(p *articlePage, tok string) *articlePage {
-	p.Form.Token = tok
-	return p
+// newHoleData keeps what filling p's page needs: the views of its comments
+// and of its post's actions, to render their liked forms and a writer's
+// links from, on the first request that needs each (hd.frags).
+func newHoleData(p *news.Post, data *articlePage) *holeData {
+	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Social, comments: map[int64]*commentView{}}
+	for _, l := range [][]commentView{data.Pinned, data.Hot, data.Comments} {
+		for i := range l {
+			hd.comments[l[i].ID] = &l[i]
+		}
+	}
+	return hd
+}
+
+// fragment runs one of the article page's templates: a hole's content.
+func (s *server) fragment(buf *bytes.Buffer, name string, data any) error {
+	return s.pages["article"].t.ExecuteTemplate(buf, name, data)
 }

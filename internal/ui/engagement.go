@@ -32,7 +32,9 @@ func (s *server) articleSocial(r *http.Request, p *news.Post) articleSocial {
 		return out
 	}
 	reader := engagement.ReaderOf(viewerOf(r), s.guestID(nil, r, false))
-	s.engagement.View(s.viewReader(r), p.ID)
+	if !viewCounted(r) {
+		s.engagement.View(s.viewReader(r), p.ID)
+	}
 	st, err := s.engagement.Stats(r.Context(), p.ID)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "post stats", "err", err)

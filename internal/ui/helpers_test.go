@@ -45,7 +45,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is a UI over a real SQLite file, served by httptest.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	clock    *clock
 	accounts *accounts.Service
 	posts    *publishing.Service

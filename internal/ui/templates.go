@@ -13,6 +13,7 @@ import (
 	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/notify"
+	"github.com/headline/headline/internal/pagecache"
 )
 
 //go:embed templates/*.html
@@ -83,6 +84,10 @@ func templateFuncs(static func(string) string) template.FuncMap {
 		"notice":   notify.Text,
 		"reasons":  func() any { return moderation.ReportReasons }, // of a report
 		"field":    formField,
+		// Holes of a cached page (cached.go): nothing on a page rendered
+		// for one reader; parseMarked makes them marks.
+		"hole":    func(string, int64) template.HTML { return "" },
+		"endhole": func() template.HTML { return "" },
 	}
 }
 
@@ -106,6 +111,20 @@ func plural(n int64, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.FormatInt(n, 10) + " " + many
+}
+
+// parseMarked parses the page name with its holes marked: the page
+// rendered with it is cut into the cached bytes and their holes.
+func parseMarked(static func(string) string, name string, m pagecache.Marks) (*pageTemplate, error) {
+	funcs := templateFuncs(static)
+	funcs["hole"] = func(name string, arg int64) template.HTML { return template.HTML(m.Open(name, arg)) }
+	funcs["endhole"] = func() template.HTML { return template.HTML(m.Close()) }
+	t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
+		"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/media.html", "templates/"+name+".html")
+	if err != nil {
+		return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+	}
+	return &pageTemplate{t: t}, nil
 }
 
 // parsePages parses every page once, at start; a broken template stops the
@@ -157,6 +176,15 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, p
 
 // renderPage runs the page template name with p.
 func (s *server) renderPage(r *http.Request, name string, p page) ([]byte, error) {
+	pt, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("ui: no page template %q", name)
+	}
+	return s.renderWith(r, pt, name, p)
+}
+
+// renderWith fills p's Base and runs pt with it.
+func (s *server) renderWith(r *http.Request, pt *pageTemplate, name string, p page) ([]byte, error) {
 	b := p.base()
 	b.SiteName = s.siteName
 	b.Viewer = httpx.Account(r.Context())
@@ -167,10 +195,6 @@ func (s *server) renderPage(r *http.Request, name string, p page) ([]byte, error
 		b.Lang = "en"
 	}
 	s.fillSocial(r, b)
-	pt, ok := s.pages[name]
-	if !ok {
-		return nil, fmt.Errorf("ui: no page template %q", name)
-	}
 	var buf bytes.Buffer
 	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("ui: render %s: %w", name, err)

@@ -7,6 +7,7 @@ package ui
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -54,7 +55,7 @@ type Deps struct {
 	// BaseURL is the public address of the site ("https://news.example"),
 	// for the absolute links feeds need. Empty: taken from each request.
 	BaseURL string
-	// Pages keeps whole article pages for readers without cookies; nil
+	// Pages keeps whole article pages, filled in per reader (cached.go); nil
 	// renders every page. The store under the services must be watched
 	// (pagecache.Watch) so that writes invalidate it.
 	Pages *pagecache.Cache
@@ -93,7 +94,10 @@ type server struct {
 	moderation *moderation.Service
 	baseURL    string
 	pagesCache *pagecache.Cache
-	viewKey    [32]byte // keys the pseudonyms of readers without cookies (viewReader)
+	marks      pagecache.Marks // delimit the holes of cached pages
+	marked     *pageTemplate   // the article page with its holes marked
+	frags      fragMemo        // parts of holes, by what they show (fill.go)
+	viewKey    [32]byte        // keys the pseudonyms of readers without cookies (viewReader)
 
 	jobs         JobsOverview
 	capabilities []jobs.Capability
@@ -131,7 +135,19 @@ func New(d Deps) (http.Handler, error) {
 	if s.pages, err = parsePages(s.static.url); err != nil {
 		return nil, err
 	}
+	if s.pagesCache != nil {
+		var secret [12]byte
+		rand.Read(secret[:])
+		s.marks = pagecache.NewMarks(hex.EncodeToString(secret[:]))
+		if s.marked, err = parseMarked(s.static.url, "article", s.marks); err != nil {
+			return nil, err
+		}
+	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.withSession(cop.Handler(s.routes())), nil
+	routes := s.routes()
+	if s.pagesCache != nil {
+		routes = s.freshAfterWrites(routes)
+	}
+	return s.withSession(cop.Handler(routes)), nil
 }

@@ -1,0 +1,103 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/headline/headline/internal/discussion"
+	"github.com/headline/headline/internal/news"
+)
+
+// BenchmarkArticlePageFilled is the CPU of one article page of 50 threads
+// of 4 comments (200 comments, the hot page of `headline bench`), served in
+// process: to a reader without cookies and to a signed-in reader from the
+// page cache, and to the signed-in reader rendered whole (no cache), as
+// every signed-in page was before holes.
+//
+//	go test -run '^$' -bench ArticlePageFilled -benchtime 2s ./internal/ui/
+func BenchmarkArticlePageFilled(b *testing.B) {
+	e := newHolesEnv(b)
+	ctx := context.Background()
+	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	rita := e.account("rita", "Rita Reader", news.RoleReader)
+	sam := e.account("sam", "Sam Reader", news.RoleReader)
+	s, _, _ := e.mod.Settings(ctx, 0)
+	s.CommentsPerMinute, s.CommentsPerMinuteIP, s.LikesPerMinute, s.LikesPerMinuteIP = 0, 0, 0, 0
+	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
+		b.Fatal(err)
+	}
+	post := e.publish(harbor, "Storm warning", "Rain all week.")
+	for i := range 50 {
+		writer := sam
+		if i%10 == 0 {
+			writer = rita
+		}
+		parent := int64(0)
+		for j := range 4 {
+			c, err := e.comments.Post(ctx, writer, discussion.Input{PostID: post.ID, ParentID: parent, IP: "192.0.2.7",
+				Body: fmt.Sprintf("Comment %d.%d on the storm.", i, j)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if j == 0 {
+				parent = c.ID
+			}
+			if (i+j)%7 == 0 {
+				if _, err := e.comments.Like(ctx, rita, news.Reader{AccountID: rita.ID}, c.ID, true); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := e.follows.Follow(ctx, rita, "harbor"); err != nil {
+		b.Fatal(err)
+	}
+	br := e.browser()
+	br.signIn("rita")
+	session := "headline_session=" + cookie(b, br, e.srv.URL, "headline_session")
+	path := news.PostPath(post)
+	for _, c := range []struct {
+		name, cookie string
+		h            http.Handler
+	}{
+		{"no-cookies/cached", "", e.srv.Config.Handler},
+		{"signed-in/filled", session, e.srv.Config.Handler},
+		{"signed-in/rendered", session, e.full.Config.Handler},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("GET", path, nil)
+				if c.cookie != "" {
+					req.Header.Set("Cookie", c.cookie)
+				}
+				w := &countingWriter{h: http.Header{}}
+				c.h.ServeHTTP(w, req)
+				if w.code != http.StatusOK || w.n < 50_000 {
+					b.Fatalf("%d, %d bytes", w.code, w.n)
+				}
+			}
+		})
+	}
+}
+
+// countingWriter is a ResponseWriter that keeps only the status and the
+// size: a recorder's growing buffer would cost more than a cached page.
+type countingWriter struct {
+	h    http.Header
+	code int
+	n    int
+}
+
+func (w *countingWriter) Header() http.Header  { return w.h }
+func (w *countingWriter) WriteHeader(code int) { w.code = code }
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	w.n += len(p)
+	return len(p), nil
+}
