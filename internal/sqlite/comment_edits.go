@@ -180,11 +180,7 @@ func (s *Store) CheckComment(ctx context.Context, q news.CommentCheckQuery) (new
 	if q.Writer != nil {
 		dest = append(dest, &r.Writer.SettingsVersion, &banned, &r.Writer.Known)
 	}
-	row := s.r.QueryRowContext // no explicit transaction: see above
-	if s.tx != nil {
-		row = s.tx.QueryRowContext
-	}
-	if err := row(ctx, query, args...).Scan(dest...); err != nil {
+	if err := s.queryRow(ctx, query, args...).Scan(dest...); err != nil {
 		return news.CommentCheck{}, dbErr(err, "check comment", msgs{notFound: msgNoPost})
 	}
 	r.Post.PublishedAt = fromNullMicros(published)

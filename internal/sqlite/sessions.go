@@ -32,16 +32,12 @@ func (s *Store) CreateSession(ctx context.Context, sess news.Session) error {
 // and kind. A credential is valid strictly before its ExpiresAt: at
 // ExpiresAt and after it is NotFound.
 func (s *Store) SessionAccount(ctx context.Context, tokenHash, kind string, now time.Time) (*news.Account, error) {
-	var a *news.Account
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		a, err = scanAccount(tx.QueryRowContext(ctx, `
-			SELECT `+accountCols+`
-			FROM sessions s JOIN accounts a ON a.id = s.account_id
-			WHERE s.token_hash = ? AND s.kind = ?
-			  AND (s.expires_at IS NULL OR s.expires_at > ?)`,
-			tokenHash, kind, now.UnixMicro()))
-		return err
-	})
+	a, err := scanAccount(s.queryRow(ctx, `
+		SELECT `+accountCols+`
+		FROM sessions s JOIN accounts a ON a.id = s.account_id
+		WHERE s.token_hash = ? AND s.kind = ?
+		  AND (s.expires_at IS NULL OR s.expires_at > ?)`,
+		tokenHash, kind, now.UnixMicro()))
 	return a, dbErr(err, "session account", msgs{notFound: "That session does not exist or has expired."})
 }
 

@@ -350,6 +350,20 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return inTx(ctx, s.r, fn)
 }
 
+// queryRow runs one bounded read statement on a reader. One statement is
+// its own read transaction, as consistent as read's, without read's BEGIN
+// and COMMIT, which cost as much as a point read (every signed-in request
+// looks up its session). It is detached from the request's cancellation:
+// for a cancelable context the driver starts a goroutine per statement to
+// watch it, which costs more than the read.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
+	if s.tx != nil {
+		return s.tx.QueryRowContext(ctx, query, args...)
+	}
+	return s.r.QueryRowContext(ctx, query, args...)
+}
+
 func inTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
