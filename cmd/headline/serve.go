@@ -106,7 +106,7 @@ func newCachedServices(ctx context.Context, st news.Store, mb int, log *slog.Log
 		relay = pagecache.NewRelay(cache, ch, log)
 		inv = relay
 	}
-	svc := newServices(pagecache.Watch(st, inv))
+	svc := newServices(pagecache.WatchKeepingSessions(st, inv, cache))
 	svc.pages, svc.relay = cache, relay
 	return svc, nil
 }

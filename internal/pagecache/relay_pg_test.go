@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/headline/headline/internal/news"
 	"github.com/headline/headline/internal/pagecache"
 	"github.com/headline/headline/internal/postgres"
 	"github.com/headline/headline/internal/postgres/pgtest"
@@ -99,4 +100,55 @@ func TestRelayInvalidatesOtherInstances(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("B does not hear A after reconnecting")
+}
+
+// Signing out, or renaming the account, on one instance drops the session
+// another instance keeps.
+func TestKeptSessionsDroppedOnOtherInstances(t *testing.T) {
+	url := pgtest.Schema(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	open := func() *postgres.Store {
+		st, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	rawA, rawB := open(), open()
+	a, b := startInstance(t, ctx, rawA), startInstance(t, ctx, rawB)
+	stA := pagecache.WatchKeepingSessions(rawA, a.relay, a.cache)
+	stB := pagecache.WatchKeepingSessions(rawB, b.relay, b.cache)
+	time.Sleep(200 * time.Millisecond) // both listening
+
+	rita := &news.Account{Handle: "rita", Name: "Rita", Email: "r@example.com", Role: news.RoleReader}
+	if err := stA.CreateAccount(ctx, rita, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stA.CreateSession(ctx, news.Session{TokenHash: "h", AccountID: rita.ID, Kind: news.KindSession, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	// until polls B's lookup of the session until ok says it is right.
+	until := func(why string, ok func(*news.Account, error) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if ok(stB.SessionAccount(ctx, "h", news.KindSession, time.Now())) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("%s: B still answers the session as kept before", why)
+	}
+	until("kept", func(a *news.Account, err error) bool { return err == nil && a.Name == "Rita" })
+	name := "Rita R."
+	if _, err := stA.UpdateAccount(ctx, rita.ID, news.AccountUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	until("renamed on A", func(a *news.Account, err error) bool { return err == nil && a.Name == name })
+	if err := stA.DeleteSession(ctx, "h"); err != nil {
+		t.Fatal(err)
+	}
+	until("signed out on A", func(a *news.Account, err error) bool { return news.ErrorCode(err) == news.NotFound })
 }

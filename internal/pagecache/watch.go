@@ -15,8 +15,9 @@ type Invalidator interface {
 
 // Watch returns st with every write that changes what a cached page shows
 // invalidating that page's tags once it committed. Writes no page shows
-// (views, notifications, sessions) pass through: views are bounded by the
-// cache's TTL.
+// (views, notifications) pass through: views are bounded by the cache's
+// TTL. Signing out invalidates the session's tag, for sessions kept by
+// WatchKeepingSessions.
 //
 // Watching the store, not the services, keeps the rule in one place: a
 // new service that writes comments invalidates them without knowing the
@@ -27,7 +28,8 @@ func Watch(st news.Store, inv Invalidator) news.Store {
 
 type watched struct {
 	news.Store
-	inv Invalidator
+	inv      Invalidator
+	sessions *Cache // nil: sessions are not kept (sessions.go)
 }
 
 func (w *watched) Bulk(ctx context.Context, fn func(tx news.Store) error) error {
