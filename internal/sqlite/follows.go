@@ -80,7 +80,8 @@ func accountsExist(ctx context.Context, tx *sql.Tx, ids ...int64) error {
 }
 
 func moveFollowCounts(ctx context.Context, tx *sql.Tx, followerID, followeeID, delta int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET following_count = following_count + ? WHERE id = ?`, delta, followerID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET following_count = following_count + ?,
+		follows_version = follows_version + 1 WHERE id = ?`, delta, followerID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE accounts SET followers_count = followers_count + ? WHERE id = ?`, delta, followeeID)
@@ -97,6 +98,32 @@ func (s *Store) IsFollowing(ctx context.Context, followerID, followeeID int64) (
 // lookup each.
 func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int64) (map[int64]bool, error) {
 	return s.idsAmong(ctx, "following among", `SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN `, followerID, ids)
+}
+
+// FollowedSet reads the follower's version and every followee in one read
+// transaction (one snapshot), from the primary key's follower side.
+func (s *Store) FollowedSet(ctx context.Context, followerID int64) (news.FollowedSet, error) {
+	var set news.FollowedSet
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT follows_version FROM accounts WHERE id = ?`, followerID).Scan(&set.Version)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT followee_id FROM follows WHERE follower_id = ? ORDER BY followee_id`, followerID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			set.IDs = append(set.IDs, id)
+		}
+		return rows.Err()
+	})
+	return set, dbErr(err, "followed set", msgs{notFound: msgNoAccount})
 }
 
 // idsAmong runs q, which selects one id column and ends in "IN ", with
@@ -164,7 +191,7 @@ func (s *Store) listFollows(ctx context.Context, by, listed string, id int64, af
 			var a news.Account
 			var created int64
 			if err := rows.Scan(&at, &a.ID, &a.Handle, &a.Name, &a.Email, &a.Bio, &a.Role, &a.Official,
-				&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &created); err != nil {
+				&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &created, &a.FollowsVersion); err != nil {
 				return err
 			}
 			a.CreatedAt = fromMicros(created)
