@@ -2,6 +2,7 @@ package ranking
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,7 +30,7 @@ const maxCacheKeys = 256
 // get returns the candidates published in (now-window, now] with tag,
 // from the cache when they are younger than ttl.
 func (c *candidateCache) get(ctx context.Context, st Store, now time.Time, window, ttl time.Duration, tag string, n int) ([]news.Candidate, error) {
-	key := tag + "\x00" + window.String()
+	key := tag + "\x00" + window.String() + "\x00" + strconv.Itoa(n)
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
