@@ -148,3 +148,45 @@ func TestFollowedCacheBounded(t *testing.T) {
 		t.Fatalf("a set of %d made the cache hold %d ids", len(writers), ids)
 	}
 }
+
+// An expired candidate list is served while one background read replaces
+// it; past staleFor × CacheFor it is read before answering.
+func TestCandidateCacheRefreshesBehind(t *testing.T) {
+	s := openSite(t, filepath.Join(t.TempDir(), "headline.db"))
+	a := s.account("a") // one post, an hour before s.now
+	publish := func(at time.Time) {
+		p := &news.Post{AuthorID: a.ID, Title: at.String(), Slug: fmt.Sprint(at.Unix()), BodyHTML: "<p>x</p>",
+			Status: news.PostPublished, PublishedAt: at}
+		if err := s.st.CreatePost(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var c candidateCache
+	ttl := 15 * time.Second
+	get := func(now time.Time) int {
+		cands, err := c.get(t.Context(), s.st, now, 72*time.Hour, ttl, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(cands)
+	}
+	if n := get(s.now); n != 1 {
+		t.Fatalf("first read: %d candidates, want 1", n)
+	}
+	publish(s.now.Add(time.Second))
+	later := s.now.Add(ttl + 2*time.Second)
+	if n := get(later); n != 1 {
+		t.Fatalf("expired list: %d candidates, want the kept 1 while it is read again", n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for get(later) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the background read never replaced the expired list")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	publish(later.Add(time.Second))
+	if n := get(later.Add(staleFor * ttl)); n != 3 {
+		t.Fatalf("a list staleFor × CacheFor old: %d candidates, want 3 read before answering", n)
+	}
+}
