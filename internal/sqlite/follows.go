@@ -3,6 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/headline/headline/internal/news"
 )
@@ -100,30 +103,32 @@ func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int6
 	return s.idsAmong(ctx, "following among", `SELECT followee_id FROM follows WHERE follower_id = ? AND followee_id IN `, followerID, ids)
 }
 
-// FollowedSet reads the follower's version and every followee in one read
-// transaction (one snapshot), from the primary key's follower side.
+// FollowedSet reads the follower's version and every followee in one
+// statement. The followees come as one comma-separated text, a range of
+// the primary key concatenated inside SQLite: a row per followee through
+// database/sql cost 2.8 ms for 5,000 (measured).
 func (s *Store) FollowedSet(ctx context.Context, followerID int64) (news.FollowedSet, error) {
 	var set news.FollowedSet
+	var list string
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT follows_version FROM accounts WHERE id = ?`, followerID).Scan(&set.Version)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT followee_id FROM follows WHERE follower_id = ? ORDER BY followee_id`, followerID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			set.IDs = append(set.IDs, id)
-		}
-		return rows.Err()
+		return tx.QueryRowContext(ctx, `SELECT a.follows_version, coalesce((SELECT group_concat(followee_id) FROM (
+				SELECT followee_id FROM follows WHERE follower_id = a.id ORDER BY followee_id)), '')
+			FROM accounts a WHERE a.id = ?`, followerID).Scan(&set.Version, &list)
 	})
-	return set, dbErr(err, "followed set", msgs{notFound: msgNoAccount})
+	if err != nil {
+		return set, dbErr(err, "followed set", msgs{notFound: msgNoAccount})
+	}
+	for f := range strings.SplitSeq(list, ",") {
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return set, fmt.Errorf("followed set: %q: %w", f, err)
+		}
+		set.IDs = append(set.IDs, id)
+	}
+	return set, nil
 }
 
 // idsAmong runs q, which selects one id column and ends in "IN ", with
