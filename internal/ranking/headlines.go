@@ -224,11 +224,11 @@ func (s *Service) rank(ctx context.Context, viewer *news.Account, now time.Time)
 // Whom the reader follows comes from memory (followedCache, checked
 // against the reader's row). The candidates are every visible post newer
 // than the oldest of them (the newest in the window), so the followed
-// posts among them are the newest followed posts; only the rest are read,
-// from the oldest candidate down (olderFollowed). At 1M posts and 5,000
-// follows, asking the store which candidates' authors were followed and
-// walking the timeline with a probe of follows per post were two thirds
-// of a reader's ranking (profiled).
+// posts among them are the newest followed posts; only the rest are
+// looked for, below the oldest candidate (olderFollowed). At 1M posts and
+// 5,000 follows, asking the store which candidates' authors were followed
+// and walking the timeline with a probe of follows per post were half of
+// a reader's ranking (profiled).
 func (s *Service) personal(ctx context.Context, viewer *news.Account, cands, below []news.Candidate, now time.Time) ([]news.Candidate, Signals, error) {
 	sig := Signals{Followed: map[int64]bool{}}
 	set, err := s.follows.get(ctx, s.store, viewer, s.O.FollowIDs)
