@@ -17,7 +17,7 @@ import (
 //
 // An expired list is still served, up to staleFor × CacheFor old, while
 // one background query replaces it: no request waits for the shared read
-// (at 1M posts 5 ms for the 500 candidates, 17 ms with the 1,500 posts
+// (at 1M posts 5–6 ms for the 500 candidates, 17–27 ms with the 1,500 posts
 // under them that readers' rankings also use) unless the instance was idle
 // that long.
 type candidateCache struct {
