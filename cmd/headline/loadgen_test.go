@@ -203,6 +203,9 @@ func readSiteAt(t *testing.T, dir string, counters bool) siteContents {
 			t.Fatal(err)
 		}
 		accounts = append(accounts, a)
+		// FollowsVersion counts the loads that wrote the account's follows:
+		// a resumed run writes a batch again, so it may count one more.
+		a.FollowsVersion = 0
 		fmt.Fprintf(&b, "%+v\n", *a)
 	}
 	published := map[int64]int64{}

@@ -26,6 +26,9 @@ func checkSite(t *testing.T, st news.Store, wantComments int) string {
 			t.Fatal(err)
 		}
 		accounts = append(accounts, a)
+		// FollowsVersion counts the loads that wrote the account's follows:
+		// a resumed run writes a batch again, so it may count one more.
+		a.FollowsVersion = 0
 		fmt.Fprintf(&b, "account %+v\n", *a)
 	}
 	comments := 0

@@ -47,6 +47,11 @@ type Account struct {
 	FollowingCount int64
 	PostsCount     int64
 	CreatedAt      time.Time
+	// FollowsVersion grows in the transaction of every follow or unfollow
+	// by this account that changed something (and of every bulk load of
+	// its follows): a copy of whom it follows, taken at a version, is
+	// current while the account row still shows that version.
+	FollowsVersion int64
 }
 
 // AccountUpdate changes the fields that are non-nil.

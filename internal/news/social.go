@@ -108,6 +108,12 @@ type Notification struct {
 	UpdatedAt time.Time
 }
 
+// FollowedSet is whom one account follows, as of its FollowsVersion.
+type FollowedSet struct {
+	Version int64
+	IDs     []int64 // ascending
+}
+
 // FollowStore keeps who follows whom. Follow and Unfollow keep both
 // accounts' FollowersCount and FollowingCount exact in the same transaction.
 type FollowStore interface {
@@ -121,6 +127,11 @@ type FollowStore interface {
 	IsFollowing(ctx context.Context, followerID, followeeID int64) (bool, error)
 	// FollowingAmong returns which of ids the follower follows.
 	FollowingAmong(ctx context.Context, followerID int64, ids []int64) (map[int64]bool, error)
+	// FollowedSet returns every account followerID follows, ids ascending,
+	// with the follower's FollowsVersion read in the same snapshot, so the
+	// set is exactly the follows as of that version. A missing account is
+	// NotFound.
+	FollowedSet(ctx context.Context, followerID int64) (FollowedSet, error)
 	// ListFollowers and ListFollowing list newest follows first, after the
 	// cursor when it is not nil.
 	ListFollowers(ctx context.Context, accountID int64, after *FollowCursor, limit int) ([]FollowEntry, error)

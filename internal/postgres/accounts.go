@@ -9,12 +9,12 @@ import (
 
 // accountCols are the columns scanAccount reads, for accounts aliased "a".
 const accountCols = `a.id, a.handle, a.name, a.email, a.bio, a.role, a.official,
-	a.followers_count, a.following_count, a.posts_count, a.created_at`
+	a.followers_count, a.following_count, a.posts_count, a.created_at, a.follows_version`
 
 func scanAccount(row scanner) (*news.Account, error) {
 	var a news.Account
 	err := row.Scan(&a.ID, &a.Handle, &a.Name, &a.Email, &a.Bio, &a.Role, &a.Official,
-		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &a.CreatedAt)
+		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &a.CreatedAt, &a.FollowsVersion)
 	if err != nil {
 		return nil, err
 	}

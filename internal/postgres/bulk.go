@@ -186,8 +186,18 @@ func (s *Store) LoadFollows(ctx context.Context, list []news.BulkFollow) error {
 	for i, f := range list {
 		rows[i] = []any{f.Follower, f.Followee, utc(f.At)}
 	}
+	followers := make([]int64, len(list))
+	for i, f := range list {
+		followers[i] = f.Follower
+	}
 	return s.bulkWrite(ctx, "load follows", func(tx pgx.Tx) error {
-		return copyIgnoring(ctx, tx, "follows", []string{"follower_id", "followee_id", "created_at"}, rows)
+		if err := copyIgnoring(ctx, tx, "follows", []string{"follower_id", "followee_id", "created_at"}, rows); err != nil {
+			return err
+		}
+		// A running instance may hold these followers' sets in memory.
+		_, err := tx.Exec(ctx, `UPDATE accounts SET follows_version = follows_version + 1
+			WHERE id = ANY($1::bigint[])`, followers)
+		return err
 	})
 }
 

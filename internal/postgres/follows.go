@@ -93,6 +93,7 @@ func accountsExist(ctx context.Context, q querier, ids ...int64) error {
 func moveFollowCounts(ctx context.Context, tx pgx.Tx, followerID, followeeID, delta int64) error {
 	_, err := tx.Exec(ctx, `UPDATE accounts SET
 			following_count = following_count + CASE WHEN id = $1 THEN $3::bigint ELSE 0 END,
+			follows_version = follows_version + CASE WHEN id = $1 THEN 1 ELSE 0 END,
 			followers_count = followers_count + CASE WHEN id = $2 THEN $3::bigint ELSE 0 END
 		WHERE id IN (SELECT id FROM accounts WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE)`,
 		followerID, followeeID, delta)
@@ -129,6 +130,19 @@ func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int6
 	return out, dbErr(err, "following among", msgs{})
 }
 
+// FollowedSet reads the follower's version and every followee in one
+// statement, so one snapshot even under READ COMMITTED.
+func (s *Store) FollowedSet(ctx context.Context, followerID int64) (news.FollowedSet, error) {
+	var set news.FollowedSet
+	err := s.db().QueryRow(ctx, `SELECT a.follows_version,
+			ARRAY(SELECT f.followee_id FROM follows f WHERE f.follower_id = a.id ORDER BY f.followee_id)
+		FROM accounts a WHERE a.id = $1`, followerID).Scan(&set.Version, &set.IDs)
+	if len(set.IDs) == 0 {
+		set.IDs = nil
+	}
+	return set, dbErr(err, "followed set", msgs{notFound: msgNoAccount})
+}
+
 // ListFollowers lists who follows accountID, newest follow first.
 func (s *Store) ListFollowers(ctx context.Context, accountID int64, after *news.FollowCursor, n int) ([]news.FollowEntry, error) {
 	return s.listFollows(ctx, "followee_id", "follower_id", accountID, after, n)
@@ -158,7 +172,7 @@ func (s *Store) listFollows(ctx context.Context, by, listed string, id int64, af
 		var e news.FollowEntry
 		var acc news.Account
 		err := r.Scan(&e.FollowedAt, &acc.ID, &acc.Handle, &acc.Name, &acc.Email, &acc.Bio, &acc.Role, &acc.Official,
-			&acc.FollowersCount, &acc.FollowingCount, &acc.PostsCount, &acc.CreatedAt)
+			&acc.FollowersCount, &acc.FollowingCount, &acc.PostsCount, &acc.CreatedAt, &acc.FollowsVersion)
 		e.FollowedAt, acc.CreatedAt = e.FollowedAt.UTC(), acc.CreatedAt.UTC()
 		e.Account = &acc
 		return e, err

@@ -28,7 +28,7 @@ func scanPost(row scanner) (*news.Post, error) {
 		&p.BodyHTML, &p.Lang, &p.SourceName, &p.SourceURL, &p.Status, &published,
 		&p.CreatedAt, &p.UpdatedAt, &p.CommentsCount, &p.LikesCount, &p.Tags,
 		&a.ID, &a.Handle, &a.Name, &a.Email, &a.Bio, &a.Role, &a.Official,
-		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &a.CreatedAt)
+		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &a.CreatedAt, &a.FollowsVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 type Store interface {
 	news.EngagementStore
 	FollowingTimeline(ctx context.Context, readerID int64, now time.Time, after *news.PostCursor, limit int) ([]*news.Post, error)
-	FollowingAmong(ctx context.Context, followerID int64, ids []int64) (map[int64]bool, error)
+	FollowedSet(ctx context.Context, followerID int64) (news.FollowedSet, error)
 }
 
 // Options are the sizes and times of the headlines feed.
@@ -25,26 +25,31 @@ type Options struct {
 	PerAuthor  int           // at most this many posts by one author per page
 	Window     time.Duration // how far back candidates are taken
 	Candidates int           // at most this many recent posts are scored
+	Below      int           // and this many next-newest are kept with them, where a reader's followed posts are looked for first
 	Followed   int           // plus this many newest posts of followed accounts
 	Keep       int           // the snapshot keeps the best this many
 	Reuse      time.Duration // a reader's first page reuses a snapshot this young
 	TTL        time.Duration // a snapshot's cursors work this long
 	CacheFor   time.Duration // candidates are shared from memory this long (0: not cached)
+	FollowIDs  int           // readers' followed sets kept in memory hold at most this many ids in all (0: none kept)
 }
 
 // DefaultOptions: a snapshot is recomputed at most once a minute per
 // reader (and once a minute for all guests together, who share one), and
-// a reader may page through it for an hour.
-var DefaultOptions = Options{PageSize: 20, PerAuthor: 2, Window: 72 * time.Hour, Candidates: 500, Followed: 50,
-	Keep: 300, Reuse: time.Minute, TTL: time.Hour, CacheFor: 15 * time.Second}
+// a reader may page through it for an hour. The followed sets take at most
+// 16 MiB (2M ids: 400 readers who follow 5,000 accounts, 40,000 who follow
+// 50).
+var DefaultOptions = Options{PageSize: 20, PerAuthor: 2, Window: 72 * time.Hour, Candidates: 500, Below: 1500, Followed: 50,
+	Keep: 300, Reuse: time.Minute, TTL: time.Hour, CacheFor: 15 * time.Second, FollowIDs: 1 << 21}
 
 // Service serves the ranked headlines feed and trending lists.
 type Service struct {
-	store Store
-	now   func() time.Time
-	W     Weights
-	O     Options
-	cache candidateCache
+	store   Store
+	now     func() time.Time
+	W       Weights
+	O       Options
+	cache   candidateCache
+	follows followedCache
 }
 
 // New returns a Service with the Default weights and options.
@@ -193,13 +198,20 @@ func (s *Service) current(ctx context.Context, viewer *news.Account, now time.Ti
 // rank gathers candidates (recent posts, plus for a reader the newest of
 // the accounts they follow) and the reader's signals, and ranks them.
 func (s *Service) rank(ctx context.Context, viewer *news.Account, now time.Time) ([]Item, error) {
-	cands, err := s.candidates(ctx, now, s.O.Window, "")
+	n := s.O.Candidates
+	if viewer != nil {
+		n += s.O.Below
+	}
+	cands, err := s.candidates(ctx, now, s.O.Window, "", n)
 	if err != nil {
 		return nil, err
 	}
 	var sig Signals
 	if viewer != nil {
-		if cands, sig, err = s.personal(ctx, viewer, cands, now); err != nil {
+		k := min(len(cands), s.O.Candidates)
+		below := cands[k:]
+		cands = cands[:k:k] // clipped: personal appends to it
+		if cands, sig, err = s.personal(ctx, viewer, cands, below, now); err != nil {
 			return nil, err
 		}
 	}
@@ -209,42 +221,29 @@ func (s *Service) rank(ctx context.Context, viewer *news.Account, now time.Time)
 // personal adds a reader's side to the shared candidates: the Followed
 // newest posts of the accounts they follow, and their signals.
 //
-// The candidates are every visible post newer than the oldest of them
-// (the newest in the window), so the followed posts among them are the
-// newest followed posts; only the rest are read, by the following
-// timeline from the oldest candidate down. At 1M posts and 5,000 follows
-// reading all Followed from the top walked twice the index entries, each
-// with a probe of follows: most of a reader's ranking.
-func (s *Service) personal(ctx context.Context, viewer *news.Account, cands []news.Candidate, now time.Time) ([]news.Candidate, Signals, error) {
-	var sig Signals
-	authors := map[int64]bool{}
-	var ids []int64
-	for _, c := range cands {
-		if !authors[c.Post.AuthorID] {
-			authors[c.Post.AuthorID] = true
-			ids = append(ids, c.Post.AuthorID)
-		}
-	}
-	var err error
-	if sig.Followed, err = s.followedAmong(ctx, viewer, ids); err != nil {
+// Whom the reader follows comes from memory (followedCache, checked
+// against the reader's row). The candidates are every visible post newer
+// than the oldest of them (the newest in the window), so the followed
+// posts among them are the newest followed posts; only the rest are
+// looked for, below the oldest candidate (olderFollowed). At 1M posts and
+// 5,000 follows, asking the store which candidates' authors were followed
+// and walking the timeline with a probe of follows per post were half of
+// a reader's ranking (profiled).
+func (s *Service) personal(ctx context.Context, viewer *news.Account, cands, below []news.Candidate, now time.Time) ([]news.Candidate, Signals, error) {
+	sig := Signals{Followed: map[int64]bool{}}
+	set, err := s.follows.get(ctx, s.store, viewer, s.O.FollowIDs)
+	if err != nil {
 		return nil, sig, err
-	}
-	if sig.Followed == nil {
-		sig.Followed = map[int64]bool{}
 	}
 	need := s.O.Followed
 	for _, c := range cands {
-		if sig.Followed[c.Post.AuthorID] {
+		if follows(set, c.Post.AuthorID) {
+			sig.Followed[c.Post.AuthorID] = true
 			need--
 		}
 	}
-	if viewer.FollowingCount > 0 && need > 0 {
-		var after *news.PostCursor
-		if len(cands) > 0 {
-			oldest := cands[len(cands)-1].Post
-			after = &news.PostCursor{Time: oldest.PublishedAt, ID: oldest.ID}
-		}
-		posts, err := s.store.FollowingTimeline(ctx, viewer.ID, now, after, need)
+	if len(set) > 0 && need > 0 {
+		extra, err := s.olderFollowed(ctx, viewer, set, cands, below, need, now)
 		if err != nil {
 			return nil, sig, err
 		}
@@ -252,34 +251,16 @@ func (s *Service) personal(ctx context.Context, viewer *news.Account, cands []ne
 		for _, c := range cands {
 			seen[c.Post.ID] = true
 		}
-		var extra []int64
-		for _, p := range posts {
-			if !seen[p.ID] {
-				seen[p.ID] = true
-				extra = append(extra, p.ID)
-				cands = append(cands, news.Candidate{Post: p})
-				sig.Followed[p.AuthorID] = true
-			}
-		}
-		stats, err := s.store.PostStats(ctx, extra)
-		if err != nil {
-			return nil, sig, err
-		}
-		for i := range cands {
-			if st, ok := stats[cands[i].Post.ID]; ok {
-				cands[i].Stats = st
+		for _, c := range extra {
+			if !seen[c.Post.ID] {
+				seen[c.Post.ID] = true
+				cands = append(cands, c)
+				sig.Followed[c.Post.AuthorID] = true
 			}
 		}
 	}
 	sig.Tags, err = s.store.ReaderTags(ctx, news.Reader{AccountID: viewer.ID}, 50)
 	return cands, sig, err
-}
-
-func (s *Service) followedAmong(ctx context.Context, viewer *news.Account, ids []int64) (map[int64]bool, error) {
-	if viewer.FollowingCount == 0 || len(ids) == 0 {
-		return map[int64]bool{}, nil
-	}
-	return s.store.FollowingAmong(ctx, viewer.ID, ids)
 }
 
 // load reads a page's posts, in the snapshot's order, leaving out those no
@@ -311,7 +292,7 @@ func (s *Service) load(ctx context.Context, refs []ref, now time.Time) ([]Item, 
 // most PerAuthor by one author.
 func (s *Service) Trending(ctx context.Context, tag string, limit int) ([]Item, error) {
 	now := s.now()
-	cands, err := s.candidates(ctx, now, 24*time.Hour, tag)
+	cands, err := s.candidates(ctx, now, 24*time.Hour, tag, s.O.Candidates)
 	if err != nil {
 		return nil, err
 	}
@@ -327,14 +308,15 @@ func (s *Service) Trending(ctx context.Context, tag string, limit int) ([]Item, 
 	return s.load(ctx, refs, now)
 }
 
-// candidates are the shared candidates, through the cache. The slice is
-// shared by every caller, so it is returned clipped: an append (personal
-// adds the followed accounts' posts) copies it instead of writing into it.
-func (s *Service) candidates(ctx context.Context, now time.Time, window time.Duration, tag string) ([]news.Candidate, error) {
+// candidates are the n newest posts of the window, through the cache. The
+// slice is shared by every caller, so it is returned clipped: an append
+// (personal adds the followed accounts' posts) copies it instead of
+// writing into it.
+func (s *Service) candidates(ctx context.Context, now time.Time, window time.Duration, tag string, n int) ([]news.Candidate, error) {
 	if s.O.CacheFor <= 0 {
-		return s.store.Candidates(ctx, now.Add(-window), now, tag, s.O.Candidates)
+		return s.store.Candidates(ctx, now.Add(-window), now, tag, n)
 	}
-	c, err := s.cache.get(ctx, s.store, now, window, s.O.CacheFor, tag, s.O.Candidates)
+	c, err := s.cache.get(ctx, s.store, now, window, s.O.CacheFor, tag, n)
 	return slices.Clip(c), err
 }
 

@@ -61,9 +61,21 @@ func TestPersonalAddsTheNewestFollowedPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := ranking.New(st, func() time.Time { return now })
-	svc.O.Candidates, svc.O.Followed, svc.O.CacheFor, svc.O.PerAuthor = 6, 3, 0, 3
-	page, err := svc.Headlines(ctx, viewer, "")
+	// Below: the older followed posts all come from the shared posts under
+	// the candidates (1500), one from them and one from the timeline (1),
+	// or all from the timeline (0).
+	for _, below := range []int{1500, 1, 0} {
+		t.Run(fmt.Sprintf("below=%d", below), func(t *testing.T) {
+			svc := ranking.New(st, func() time.Time { return now })
+			svc.O.Candidates, svc.O.Below, svc.O.Followed, svc.O.CacheFor, svc.O.PerAuthor = 6, below, 3, 0, 3
+			svc.O.Reuse = -time.Hour // rank anew, not the last subtest's snapshot
+			checkPersonal(t, svc, viewer, freshID, olds, others)
+		})
+	}
+}
+
+func checkPersonal(t *testing.T, svc *ranking.Service, viewer *news.Account, freshID int64, olds, others []int64) {
+	page, err := svc.Headlines(t.Context(), viewer, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ import (
 
 // sourceSchema is the SQLite schema version this copy knows: the tables in
 // tables.go are those of internal/sqlite's migrations up to it.
-const sourceSchema = 8
+const sourceSchema = 9
 
 // DefaultBatch is the number of rows per batch when Options.Batch is 0.
 const DefaultBatch = 1000

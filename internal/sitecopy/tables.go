@@ -57,7 +57,7 @@ func cols(spec string) []column {
 var tables = []table{
 	{name: "accounts", key: []string{"id"}, identity: true,
 		cols: cols(`id:int handle:text name:text email:text bio:text role:text official:text password_hash:text
-			followers_count:int following_count:int posts_count:int created_at:time`),
+			followers_count:int following_count:int posts_count:int created_at:time follows_version:int`),
 		sums: []string{"followers_count", "following_count", "posts_count"}},
 	{name: "sessions", key: []string{"token_hash"},
 		cols: cols(`token_hash:text account_id:int kind:text name:text created_at:time expires_at:nulltime`)},

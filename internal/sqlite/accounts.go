@@ -10,13 +10,13 @@ import (
 
 // accountCols are the columns scanAccount reads, for accounts aliased "a".
 const accountCols = `a.id, a.handle, a.name, a.email, a.bio, a.role, a.official,
-	a.followers_count, a.following_count, a.posts_count, a.created_at`
+	a.followers_count, a.following_count, a.posts_count, a.created_at, a.follows_version`
 
 func scanAccount(row scanner) (*news.Account, error) {
 	var a news.Account
 	var created int64
 	err := row.Scan(&a.ID, &a.Handle, &a.Name, &a.Email, &a.Bio, &a.Role, &a.Official,
-		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &created)
+		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &created, &a.FollowsVersion)
 	if err != nil {
 		return nil, err
 	}

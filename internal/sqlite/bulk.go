@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/headline/headline/internal/news"
@@ -265,8 +266,32 @@ func (s *Store) LoadFollows(ctx context.Context, list []news.BulkFollow) error {
 		args = append(args, f.Follower, f.Followee, f.At.UnixMicro())
 	}
 	return s.bulkWrite(ctx, "load follows", func(tx *sql.Tx) error {
-		return insertAll(ctx, tx, `INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at)`, "", 3, args)
+		if err := insertAll(ctx, tx, `INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at)`, "", 3, args); err != nil {
+			return err
+		}
+		// A running instance may hold these followers' sets in memory.
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET follows_version = follows_version + 1
+			WHERE id IN (SELECT value FROM json_each(?))`, followersJSON(list))
+		return err
 	})
+}
+
+// followersJSON is the distinct followers of list as a JSON array.
+func followersJSON(list []news.BulkFollow) string {
+	seen := map[int64]bool{}
+	var b strings.Builder
+	b.WriteByte('[')
+	for _, f := range list {
+		if !seen[f.Follower] {
+			if len(seen) > 0 {
+				b.WriteByte(',')
+			}
+			seen[f.Follower] = true
+			b.WriteString(strconv.FormatInt(f.Follower, 10))
+		}
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // LoadPostLikes inserts likes of posts, skipping those there already.

@@ -28,7 +28,7 @@ func scanPost(row scanner) (*news.Post, error) {
 		&p.BodyHTML, &p.Lang, &p.SourceName, &p.SourceURL, &p.Status, &published,
 		&created, &updated, &p.CommentsCount, &p.LikesCount,
 		&a.ID, &a.Handle, &a.Name, &a.Email, &a.Bio, &a.Role, &a.Official,
-		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &aCreated)
+		&a.FollowersCount, &a.FollowingCount, &a.PostsCount, &aCreated, &a.FollowsVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -111,6 +111,65 @@ func testFollowConcurrent(t *testing.T, st news.Store) {
 	}
 }
 
+// testFollowedSet checks the followed set and the version it goes with:
+// every follow or unfollow that changed something, and only those, moves
+// the follower's FollowsVersion, in the same transaction as the row, so a
+// set is current exactly while the account row shows its version.
+func testFollowedSet(t *testing.T, st news.Store) {
+	reader := newAccount(t, st, "reader")
+	var others []*news.Account
+	for i := range 4 {
+		others = append(others, newAccount(t, st, fmt.Sprintf("writer%d", i)))
+	}
+	check := func(what string, want ...*news.Account) int64 {
+		t.Helper()
+		set, err := st.FollowedSet(ctx(t), reader.ID)
+		must(t, what+": FollowedSet", err)
+		var ids []int64
+		for _, a := range want {
+			ids = append(ids, a.ID)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(set.IDs, ids) {
+			t.Fatalf("%s: followed %v, want %v", what, set.IDs, ids)
+		}
+		row, err := st.AccountByID(ctx(t), reader.ID)
+		must(t, what+": AccountByID", err)
+		if row.FollowsVersion != set.Version {
+			t.Fatalf("%s: the account row shows version %d, the set %d", what, row.FollowsVersion, set.Version)
+		}
+		return set.Version
+	}
+	v0 := check("none")
+	follow(t, st, reader, others[2])
+	follow(t, st, reader, others[0])
+	v1 := check("two follows", others[0], others[2])
+	if v1 <= v0 {
+		t.Fatalf("two follows moved the version from %d to %d", v0, v1)
+	}
+	follow(t, st, reader, others[0]) // twice: nothing changes
+	_, err := st.Unfollow(ctx(t), reader.ID, others[1].ID)
+	must(t, "Unfollow someone not followed", err)
+	follow(t, st, others[3], reader) // being followed is not following
+	if v := check("no-ops", others[0], others[2]); v != v1 {
+		t.Fatalf("no-op follows moved the version from %d to %d", v1, v)
+	}
+	_, err = st.Unfollow(ctx(t), reader.ID, others[2].ID)
+	must(t, "Unfollow", err)
+	v2 := check("unfollowed", others[0])
+	if v2 <= v1 {
+		t.Fatalf("an unfollow moved the version from %d to %d", v1, v2)
+	}
+	if bl, ok := st.(news.BulkLoader); ok {
+		must(t, "LoadFollows", bl.LoadFollows(ctx(t), []news.BulkFollow{{Follower: reader.ID, Followee: others[1].ID, At: base}}))
+		if v := check("bulk loaded", others[0], others[1]); v <= v2 {
+			t.Fatalf("a bulk load of follows moved the version from %d to %d", v2, v)
+		}
+	}
+	_, err = st.FollowedSet(ctx(t), 987654)
+	wantCode(t, "FollowedSet of a missing account", err, news.NotFound)
+}
+
 func testFollowLists(t *testing.T, st news.Store) {
 	star := newAccount(t, st, "anchor")
 	var want []int64

@@ -321,7 +321,10 @@ func RunSocialBenchmarks(b *testing.B, st news.Store, fx *BenchFixture) {
 
 // benchHeadlines ranks anew on every call (no snapshot reuse): the cost of
 // a reader's first page once a minute. The cached case is one snapshot
-// lookup and one PostsByIDs.
+// lookup and one PostsByIDs. "reader-set-unkept" keeps no followed set in
+// memory, so every call also reads the reader's 5,000 follows: the first
+// ranking after the reader follows or unfollows someone, or on a new
+// instance.
 func benchHeadlines(b *testing.B, st news.Store, fx *BenchFixture) {
 	ctx := context.Background()
 	now := fx.Now
@@ -329,10 +332,15 @@ func benchHeadlines(b *testing.B, st news.Store, fx *BenchFixture) {
 		name   string
 		viewer *news.Account
 		reuse  time.Duration
-	}{{"guest", nil, 0}, {"reader", fx.Reader, 0}, {"reader-cached", fx.Reader, time.Hour}} {
+		unkept bool
+	}{{"guest", nil, 0, false}, {"reader", fx.Reader, 0, false}, {"reader-cached", fx.Reader, time.Hour, false},
+		{"reader-set-unkept", fx.Reader, 0, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			svc := ranking.New(st, func() time.Time { return now })
 			svc.O.Reuse = tc.reuse
+			if tc.unkept {
+				svc.O.FollowIDs = 0
+			}
 			if tc.reuse == 0 {
 				svc.O.Reuse = -time.Hour // never reuse: every call ranks and saves
 			}
@@ -388,6 +396,13 @@ func benchHeadlineParts(b *testing.B, st news.Store, fx *BenchFixture) {
 		fn   func() error
 	}{
 		{"Candidates", func() error { _, err := st.Candidates(ctx, fx.Now.Add(-72*time.Hour), fx.Now, "", 500); return err }},
+		// What a reader's ranking shares, once per 15 s an instance: the
+		// candidates and the 1,500 posts under them.
+		{"CandidatesAndBelow", func() error {
+			_, err := st.Candidates(ctx, fx.Now.Add(-72*time.Hour), fx.Now, "", 2000)
+			return err
+		}},
+		{"FollowedSet", func() error { _, err := st.FollowedSet(ctx, fx.Reader.ID); return err }},
 		{"FollowedPosts", func() error { _, err := st.FollowingTimeline(ctx, fx.Reader.ID, fx.Now, nil, 50); return err }},
 		{"FollowingAmong", func() error { _, err := st.FollowingAmong(ctx, fx.Reader.ID, authors); return err }},
 		{"ReaderTags", func() error { _, err := st.ReaderTags(ctx, news.Reader{AccountID: fx.Reader.ID}, 50); return err }},

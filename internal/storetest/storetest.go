@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"BulkRollsBack", testBulkRollsBack},
 		{"FollowIdempotent", testFollowIdempotent},
 		{"FollowConcurrent", testFollowConcurrent},
+		{"FollowedSet", testFollowedSet},
 		{"FollowLists", testFollowLists},
 		{"FollowingTimeline", testTimeline},
 		{"PostLikes", testPostLikes},
