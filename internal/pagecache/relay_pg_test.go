@@ -34,6 +34,16 @@ func startInstance(t *testing.T, ctx context.Context, st *postgres.Store) instan
 	return instance{cache, relay}
 }
 
+// openShared opens one instance's store on the schema at url.
+func openShared(t *testing.T, ctx context.Context, url string) *postgres.Store {
+	st, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // waitGone waits until key is no longer cached, or fails after 5 s.
 func waitGone(t *testing.T, c *pagecache.Cache, key, why string) {
 	t.Helper()
@@ -54,14 +64,7 @@ func TestRelayInvalidatesOtherInstances(t *testing.T) {
 	url := pgtest.Schema(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	open := func() *postgres.Store {
-		st, err := postgres.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
+	open := func() *postgres.Store { return openShared(t, ctx, url) }
 	stA, stB := open(), open()
 	a, b := startInstance(t, ctx, stA), startInstance(t, ctx, stB)
 	time.Sleep(200 * time.Millisecond) // both listening
@@ -108,14 +111,7 @@ func TestKeptSessionsDroppedOnOtherInstances(t *testing.T) {
 	url := pgtest.Schema(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	open := func() *postgres.Store {
-		st, err := postgres.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
+	open := func() *postgres.Store { return openShared(t, ctx, url) }
 	rawA, rawB := open(), open()
 	a, b := startInstance(t, ctx, rawA), startInstance(t, ctx, rawB)
 	stA := pagecache.WatchKeepingSessions(rawA, a.relay, a.cache)
