@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -131,8 +132,20 @@ func (c *committer) close() {
 
 func (c *committer) loop() {
 	defer close(c.exited)
+	// crowded: the last batch had company, so writers are arriving
+	// concurrently. The committer then yields once before taking the next
+	// batch, letting the writers that are running enqueue first: batches
+	// of 64 clients grew from ~5 writes to ~13, and every transaction
+	// costs its BEGIN, COMMIT, fsync and the rewrite of the pages each
+	// batch touches (the post's row, the ends of the indexes). A lone
+	// writer never waits: after a batch of one there is no yield.
+	crowded := false
 	for {
+		if crowded {
+			runtime.Gosched()
+		}
 		batch, closed := c.take()
+		crowded = len(batch) > 1
 		if closed {
 			for _, p := range batch {
 				p.answer(errClosed)
