@@ -162,16 +162,12 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 // like the explicit one it replaces, without its BEGIN and COMMIT, which
 // with the three statements' own overhead cost as much as the reads did.
 // The duplicate, almost never found, is read whole by a second statement.
-//
-// The reads are a few index probes, bounded however large the site, so
-// they are not worth interrupting when the client goes away: detached from
-// the request's cancellation, the driver runs them without starting a
-// goroutine per statement to watch the context.
+// The reads are a few index probes, run detached from the request's
+// cancellation (queryRow), so a request already gone is refused first.
 func (s *Store) CheckComment(ctx context.Context, q news.CommentCheckQuery) (news.CommentCheck, error) {
 	if err := ctx.Err(); err != nil {
 		return news.CommentCheck{}, err
 	}
-	ctx = context.WithoutCancel(ctx)
 	query, args := checkCommentQuery(q)
 	r := news.CommentCheck{Post: &news.Post{ID: q.Comment.PostID}}
 	var published, dup sql.NullInt64

@@ -101,29 +101,20 @@ func (s *Store) likedInRange(ctx context.Context, accountID int64, ids []int64) 
 	for _, id := range ids {
 		want[id] = true
 	}
-	out := map[int64]bool{}
-	n := 0
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT comment_id FROM comment_likes
+	var liked []int64
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		liked, err = queryAll(ctx, tx, scanID, `SELECT comment_id FROM comment_likes
 			WHERE account_id = ? AND comment_id BETWEEN ? AND ? LIMIT ?`, accountID, lo, hi, limit+1)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			n++
-			if want[id] {
-				out[id] = true
-			}
-		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, false, dbErr(err, "liked comments", msgs{})
 	}
-	return out, n <= limit, nil
+	out := map[int64]bool{}
+	for _, id := range liked {
+		if want[id] {
+			out[id] = true
+		}
+	}
+	return out, len(liked) <= limit, nil
 }

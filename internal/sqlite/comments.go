@@ -296,6 +296,13 @@ func queryComments(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*n
 	return queryAll(ctx, tx, scanComment, q, args...)
 }
 
+// scanID scans a row of one id column.
+func scanID(row scanner) (int64, error) {
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 // queryAll runs q and scans every row with scan.
 func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)

@@ -143,21 +143,14 @@ func (s *Store) idsAmong(ctx context.Context, what, q string, first any, ids []i
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q+`(`+placeholders(len(ids))+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
+	var found []int64
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		found, err = queryAll(ctx, tx, scanID, q+`(`+placeholders(len(ids))+`)`, args...)
+		return err
 	})
+	for _, id := range found {
+		out[id] = true
+	}
 	return out, dbErr(err, what, msgs{})
 }
 
