@@ -200,6 +200,14 @@ func (c *Cache) Invalidate(tags ...string) {
 	}
 }
 
+// Delete drops the entry under key, if any. Unlike Invalidate it refuses
+// nothing later: a page loaded before the call may still be stored.
+func (c *Cache) Delete(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.remove(c.entries[key])
+}
+
 // InvalidateAll drops every page, and refuses every page loaded before now.
 func (c *Cache) InvalidateAll() {
 	c.mu.Lock()

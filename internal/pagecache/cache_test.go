@@ -33,6 +33,27 @@ func TestCacheKeepsAndDropsByTag(t *testing.T) {
 	}
 }
 
+func TestCacheDeletesOneKey(t *testing.T) {
+	c := New(1<<20, time.Minute)
+	tk := c.Ticket()
+	c.Put(tk, "/one", pg([]byte("one")), PostTag(1))
+	c.Put(tk, "/two", pg([]byte("two")), PostTag(1))
+	c.Delete("/one")
+	c.Delete("/missing")
+	if _, ok := c.Get("/one"); ok {
+		t.Fatal("deleted page still served")
+	}
+	if _, ok := c.Get("/two"); !ok {
+		t.Fatal("Delete dropped a page under another key with the same tag")
+	}
+	if s := c.Stats(); s.Entries != 1 || s.Bytes != 3 {
+		t.Fatalf("stats after Delete: %+v", s)
+	}
+	if !c.Put(tk, "/one", pg([]byte("one")), PostTag(1)) {
+		t.Fatal("Delete refused a later Put with an earlier ticket")
+	}
+}
+
 // A page whose data was loaded before a write and stored after it would
 // show the old data until the TTL: the ticket refuses it.
 func TestCacheRefusesPagesLoadedBeforeAnInvalidation(t *testing.T) {

@@ -48,21 +48,21 @@ func (s *Store) CreateAccount(ctx context.Context, a *news.Account, passwordHash
 // AccountByID returns the account with this id.
 func (s *Store) AccountByID(ctx context.Context, id int64) (*news.Account, error) {
 	var a *news.Account
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		a, err = accountByID(ctx, tx, id)
 		return err
 	})
 	return a, dbErr(err, "account by id", msgs{notFound: msgNoAccount})
 }
 
-func accountByID(ctx context.Context, tx *sql.Tx, id int64) (*news.Account, error) {
+func accountByID(ctx context.Context, tx querier, id int64) (*news.Account, error) {
 	return scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts a WHERE a.id = ?`, id))
 }
 
 // AccountByHandle finds an account by handle, ignoring letter case.
 func (s *Store) AccountByHandle(ctx context.Context, handle string) (*news.Account, error) {
 	var a *news.Account
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		// COLLATE NOCASE matches the unique index accounts_handle.
 		a, err = scanAccount(tx.QueryRowContext(ctx,
 			`SELECT `+accountCols+` FROM accounts a WHERE a.handle = ? COLLATE NOCASE`, handle))
@@ -74,7 +74,7 @@ func (s *Store) AccountByHandle(ctx context.Context, handle string) (*news.Accou
 // PasswordHash returns the stored password hash of the account.
 func (s *Store) PasswordHash(ctx context.Context, accountID int64) (string, error) {
 	var hash string
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) error {
 		return tx.QueryRowContext(ctx, `SELECT password_hash FROM accounts WHERE id = ?`, accountID).Scan(&hash)
 	})
 	return hash, dbErr(err, "password hash", msgs{notFound: msgNoAccount})

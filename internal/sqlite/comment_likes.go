@@ -102,7 +102,7 @@ func (s *Store) likedInRange(ctx context.Context, accountID int64, ids []int64) 
 		want[id] = true
 	}
 	var liked []int64
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		liked, err = queryAll(ctx, tx, scanID, `SELECT comment_id FROM comment_likes
 			WHERE account_id = ? AND comment_id BETWEEN ? AND ? LIMIT ?`, accountID, lo, hi, limit+1)
 		return err

@@ -161,7 +161,7 @@ func replyPlace(ctx context.Context, tx *sql.Tx, c *news.Comment, id int64) (roo
 // CommentByID returns the comment with this id, whatever its status.
 func (s *Store) CommentByID(ctx context.Context, id int64) (*news.Comment, error) {
 	var c *news.Comment
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		c, err = scanComment(tx.QueryRowContext(ctx, `SELECT `+commentCols+commentFrom+` WHERE c.id = ?`, id))
 		return err
 	})
@@ -178,7 +178,7 @@ func (s *Store) ListComments(ctx context.Context, f news.CommentFilter) ([]*news
 		return nil, err
 	}
 	var list []*news.Comment
-	err = s.read(ctx, func(tx *sql.Tx) (err error) {
+	err = s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		list, err = queryComments(ctx, tx, q, args...)
 		return err
 	})
@@ -266,7 +266,7 @@ func (s *Store) ListReplies(ctx context.Context, postID int64, rootIDs []int64, 
 	}
 	q, args := listRepliesQuery(postID, rootIDs, n)
 	var list []*news.Comment
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		list, err = queryComments(ctx, tx, q, args...)
 		return err
 	})
@@ -292,7 +292,7 @@ func listRepliesQuery(postID int64, rootIDs []int64, n int) (string, []any) {
 	return q, args
 }
 
-func queryComments(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*news.Comment, error) {
+func queryComments(ctx context.Context, tx querier, q string, args ...any) ([]*news.Comment, error) {
 	return queryAll(ctx, tx, scanComment, q, args...)
 }
 
@@ -304,7 +304,7 @@ func scanID(row scanner) (int64, error) {
 }
 
 // queryAll runs q and scans every row with scan.
-func queryAll[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, tx querier, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -140,7 +140,7 @@ func (s *Store) PostStats(ctx context.Context, ids []int64) (map[int64]news.Post
 	for i, id := range ids {
 		args[i] = id
 	}
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, likes_count, comments_count, views_count, shares_count
 			FROM posts WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 		if err != nil {

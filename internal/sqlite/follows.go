@@ -110,7 +110,7 @@ func (s *Store) FollowingAmong(ctx context.Context, followerID int64, ids []int6
 func (s *Store) FollowedSet(ctx context.Context, followerID int64) (news.FollowedSet, error) {
 	var set news.FollowedSet
 	var list string
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) error {
 		return tx.QueryRowContext(ctx, `SELECT a.follows_version, coalesce((SELECT group_concat(followee_id) FROM (
 				SELECT followee_id FROM follows WHERE follower_id = a.id ORDER BY followee_id)), '')
 			FROM accounts a WHERE a.id = ?`, followerID).Scan(&set.Version, &list)
@@ -144,7 +144,7 @@ func (s *Store) idsAmong(ctx context.Context, what, q string, first any, ids []i
 		args = append(args, id)
 	}
 	var found []int64
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		found, err = queryAll(ctx, tx, scanID, q+`(`+placeholders(len(ids))+`)`, args...)
 		return err
 	})

@@ -276,7 +276,7 @@ func scanReviewed(row scanner) (*news.Comment, error) {
 	return c, nil
 }
 
-func queryReviewed(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*news.Comment, error) {
+func queryReviewed(ctx context.Context, tx querier, q string, args ...any) ([]*news.Comment, error) {
 	return queryAll(ctx, tx, scanReviewed, q, args...)
 }
 
@@ -332,7 +332,7 @@ func (s *Store) HeldComments(ctx context.Context, postID int64, writer string, n
 		return nil, nil
 	}
 	var list []*news.Comment
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) (err error) {
 		list, err = queryReviewed(ctx, tx, `SELECT `+commentCols+reviewCols+reviewFrom+`
 			WHERE c.post_id = ? AND c.status = 'pending' AND r.writer = ? ORDER BY c.id LIMIT ?`,
 			postID, writer, limit(n, 20, maxPage))

@@ -78,7 +78,7 @@ func notificationPostPath(postID int64, handle, slug string) string {
 // notifications_unread, so 10,000 unread cost no more than max.
 func (s *Store) UnreadCount(ctx context.Context, accountID int64, max int) (int, error) {
 	var n int
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.readOne(ctx, func(ctx context.Context, tx querier) error {
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM notifications
 			WHERE account_id = ? AND read_at IS NULL LIMIT ?)`, accountID, max).Scan(&n)
 	})

@@ -350,18 +350,36 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return inTx(ctx, s.r, fn)
 }
 
-// queryRow runs one bounded read statement on a reader. One statement is
-// its own read transaction, as consistent as read's, without read's BEGIN
-// and COMMIT, which cost as much as a point read (every signed-in request
-// looks up its session). It is detached from the request's cancellation:
-// for a cancelable context the driver starts a goroutine per statement to
-// watch it, which costs more than the read.
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// querier runs read statements: the reader pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readOne runs fn, which runs one bounded read statement, on a reader
+// (or on a Bulk's transaction). One statement is its own read
+// transaction, as consistent as read's, without read's BEGIN and
+// COMMIT, which cost as much as a point read: a signed-in reader's first
+// view of an article page makes five such reads. fn gets a context
+// detached from the request's cancellation: for a cancelable context the
+// driver starts a goroutine per statement to watch it, which costs more
+// than the read. So fn's statement must be bounded (a LIMIT, a key).
+func (s *Store) readOne(ctx context.Context, fn func(ctx context.Context, q querier) error) error {
 	ctx = context.WithoutCancel(ctx)
 	if s.tx != nil {
-		return s.tx.QueryRowContext(ctx, query, args...)
+		return fn(ctx, s.tx)
 	}
-	return s.r.QueryRowContext(ctx, query, args...)
+	return fn(ctx, s.r)
+}
+
+// queryRow is readOne for a statement returning one row.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	var row *sql.Row
+	s.readOne(ctx, func(ctx context.Context, q querier) error {
+		row = q.QueryRowContext(ctx, query, args...)
+		return nil
+	})
+	return row
 }
 
 func inTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {

@@ -49,7 +49,8 @@ func newHolesEnv(t testing.TB) *holesEnv {
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second).Add(time.Hour)}
 	raw.Now = clk.Now
 	cache := pagecache.New(8<<20, time.Hour)
-	st := pagecache.Watch(raw, cache)
+	// As serve has it: sessions kept in the page cache.
+	st := pagecache.WatchKeepingSessions(raw, cache, cache)
 	log := slog.New(slog.DiscardHandler)
 	mod := moderation.New(st, clk.Now, log)
 	e := &env{t: t, clock: clk, accounts: accounts.New(st, clk.Now), posts: publishing.New(st, clk.Now),
