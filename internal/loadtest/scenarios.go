@@ -68,6 +68,7 @@ var scenarios = append([]*Scenario{
 	{Name: "comments", About: "GET /api/v1/posts/{id}/comments?limit=50&cursor=…, each client walking one page deeper per request", Run: opCommentsPage},
 	{Name: "thread", About: fmt.Sprintf("one operation = every comment of the post with the most comments, in cursor pages of %d", threadPage), Run: opThread},
 	{Name: "comment", About: "POST /api/v1/posts/{id}/comments as a guest (name, email, a new body each time): a durable write", Run: opGuestComment},
+	{Name: "hot-comment", About: "comment, on the post with the most comments: each one changes the hot article's page (mix it with hot-article)", Run: opHotComment},
 }, append(socialScenarios, sessionScenarios...)...)
 
 // StaticName is the name of the baseline scenario.
@@ -263,6 +264,14 @@ var commentLines = []string{
 // the run, worker and sequence number, so no two are the same and a spam
 // or duplicate filter would not drop them silently.
 func opGuestComment(ctx context.Context, w *Worker) Result {
+	return guestComment(ctx, w, w.randomPost().ID)
+}
+
+func opHotComment(ctx context.Context, w *Worker) Result {
+	return guestComment(ctx, w, w.env.thread.ID)
+}
+
+func guestComment(ctx context.Context, w *Worker, postID int64) Result {
 	w.seq++
 	in := map[string]string{
 		"name":  guestNames[w.rng.IntN(len(guestNames))],
@@ -273,7 +282,7 @@ func opGuestComment(ctx context.Context, w *Worker) Result {
 	var c struct {
 		ID int64 `json:"id"`
 	}
-	path := "/api/v1/posts/" + strconv.FormatInt(w.randomPost().ID, 10) + "/comments"
+	path := "/api/v1/posts/" + strconv.FormatInt(postID, 10) + "/comments"
 	res := w.do(ctx, "POST", path, body, &c)
 	if res.Err == nil && c.ID == 0 {
 		res.Err = fmt.Errorf("POST %s: answer has no comment id", path)

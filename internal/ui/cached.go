@@ -107,28 +107,59 @@ type holeData struct {
 // renderCached renders the article page p as a reader without cookies
 // sees it, with its holes marked, keeps it for every reader, and serves
 // it filled in for r.
+//
+// Readers who miss the same page at the same time share one render: a
+// comment on a hot post drops its page, and every reader arriving while
+// it is rendered again (15 ms for 200 comments) would otherwise render
+// it too; at 6 comments a second on the hot post, that herd cut the
+// page's rate from 10,900 to 1,000 a second (BENCHMARKS.md). A reader
+// who joins a render started before their request is shown what it
+// loaded, as if they had come a few milliseconds earlier; the writer of
+// the change that dropped the page has the fresh cookie and is rendered
+// their own (freshAfterWrites).
 func (s *server) renderCached(w http.ResponseWriter, r *http.Request, c *cachedPage, p *news.Post) error {
-	anon := anonymous(r)
-	data, err := s.articleData(anon, p)
+	v, err, _ := s.renders.Do(c.key, func() (any, error) {
+		page, ok, err := s.renderToCache(r, c, p)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return &page, nil
+	})
 	if err != nil {
 		return err
 	}
-	page, ok, err := s.cutPage(anon, p, data)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	page, _ := v.(*pagecache.Page)
+	if page == nil {
 		// The template moved a hole somewhere it is escaped, or shows the
-		// token twice: render r's page whole and keep nothing.
-		s.log.WarnContext(r.Context(), "article page holes do not pair up; not cached", "post", p.ID)
+		// token twice: render r's page whole.
 		full, err := s.articleData(r, p)
 		if err != nil {
 			return err
 		}
 		return s.render(w, r, http.StatusOK, "article", full)
 	}
+	return s.writeCached(w, r, c.key, page)
+}
+
+// renderToCache renders and cuts p's page for the cache under c.key and
+// keeps it. ok is false when its holes do not pair up: nothing is kept.
+// The render is shared by every reader waiting on it, so it is not tied
+// to r's cancellation.
+func (s *server) renderToCache(r *http.Request, c *cachedPage, p *news.Post) (pagecache.Page, bool, error) {
+	anon := anonymous(r.WithContext(context.WithoutCancel(r.Context())))
+	data, err := s.articleData(anon, p)
+	if err != nil {
+		return pagecache.Page{}, false, err
+	}
+	page, ok, err := s.cutPage(anon, p, data)
+	if err != nil || !ok {
+		if err == nil {
+			s.log.WarnContext(r.Context(), "article page holes do not pair up; not cached", "post", p.ID)
+		}
+		return page, ok, err
+	}
 	s.pagesCache.Put(c.ticket, c.key, page, pagecache.PostTag(p.ID), pagecache.AccountTag(p.AuthorID))
-	return s.writeCached(w, r, c.key, &page)
+	return page, true, nil
 }
 
 // anonymous is r as a reader without cookies makes it. The view is

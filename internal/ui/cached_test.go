@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,5 +155,101 @@ func TestArticlePageCacheForReadersWithoutCookies(t *testing.T) {
 	wantStatus(t, reader.post("/c/"+itoa(c.ID)+"/like", url.Values{"back": {path}}), http.StatusSeeOther)
 	if after := anon(); after == before {
 		t.Fatal("the cached page did not change after a like")
+	}
+}
+
+// gatedStore holds every read of thread replies at a gate while it is
+// shut, and counts them: one per render of an article page with replies.
+type gatedStore struct {
+	news.Store
+	shut  atomic.Bool
+	gate  chan struct{}
+	calls atomic.Int32
+}
+
+func (g *gatedStore) ListThreadReplies(ctx context.Context, f news.ReplyFilter) ([]*news.Comment, error) {
+	if g.shut.Load() {
+		g.calls.Add(1)
+		<-g.gate
+	}
+	return g.Store.ListThreadReplies(ctx, f)
+}
+
+// Readers who miss a dropped page at the same moment share one render
+// rather than each rendering it: on a hot post every comment drops the
+// page, and the herd of renders that followed cut its rate tenfold.
+func TestConcurrentMissesShareOneRender(t *testing.T) {
+	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	cache := pagecache.New(8<<20, time.Hour)
+	st := &gatedStore{Store: pagecache.Watch(raw, cache), gate: make(chan struct{})}
+	e := &env{t: t, clock: &clock{t: time.Now()}, accounts: accounts.New(st, nil), posts: publishing.New(st, nil), comments: discussion.New(st, nil)}
+	h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Log: slog.New(slog.DiscardHandler), Pages: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+
+	pub := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	rita := e.account("rita", "Rita Reader", news.RoleReader)
+	post := e.publish(pub, "Storm warning", "Rain all week.")
+	ctx := context.Background()
+	first, err := e.comments.Post(ctx, rita, discussion.Input{PostID: post.ID, Body: "Stay dry."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.comments.Post(ctx, pub, discussion.Input{PostID: post.ID, ParentID: first.ID, Body: "Thank you, Rita."}); err != nil {
+		t.Fatal(err)
+	}
+	get := func() (int, string) {
+		res, err := http.Get(e.srv.URL + news.PostPath(post))
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+
+	const readers = 8
+	st.shut.Store(true)
+	misses := cache.Stats().Misses
+	type answer struct {
+		code int
+		body string
+	}
+	answers := make(chan answer, readers)
+	for range readers {
+		go func() {
+			code, body := get()
+			answers <- answer{code, body}
+		}()
+	}
+	// Every reader has missed once the cache counted their misses; then
+	// give those not yet at the render a moment to join it.
+	deadline := time.Now().Add(10 * time.Second)
+	for cache.Stats().Misses < misses+readers || st.calls.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("readers did not all miss: %+v, %d renders", cache.Stats(), st.calls.Load())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(st.gate)
+	for range readers {
+		a := <-answers
+		if a.code != http.StatusOK || !strings.Contains(a.body, "Thank you, Rita.") {
+			t.Fatalf("a reader got %d without the reply", a.code)
+		}
+	}
+	if n := st.calls.Load(); n != 1 {
+		t.Fatalf("%d concurrent misses of one page rendered it %d times, want once", readers, n)
+	}
+	if s := cache.Stats(); s.Stores != 1 {
+		t.Fatalf("%d pages stored, want the one render", s.Stores)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"golang.org/x/sync/singleflight"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -94,10 +95,11 @@ type server struct {
 	moderation *moderation.Service
 	baseURL    string
 	pagesCache *pagecache.Cache
-	marks      pagecache.Marks // delimit the holes of cached pages
-	marked     *pageTemplate   // the article page with its holes marked
-	frags      fragMemo        // parts of holes, by what they show (fill.go)
-	viewKey    [32]byte        // keys the pseudonyms of readers without cookies (viewReader)
+	marks      pagecache.Marks    // delimit the holes of cached pages
+	renders    singleflight.Group // one render at a time of a page missing from the cache (cached.go)
+	marked     *pageTemplate      // the article page with its holes marked
+	frags      fragMemo           // parts of holes, by what they show (fill.go)
+	viewKey    [32]byte           // keys the pseudonyms of readers without cookies (viewReader)
 
 	jobs         JobsOverview
 	capabilities []jobs.Capability
