@@ -244,13 +244,14 @@ func topCommentsQuery(where []string, args []any, f news.CommentFilter) (string,
 	}
 	var all []any
 	all = append(all, args...)
-	all = append(all, f.AfterLikes, f.AfterID, n)
+	all = append(all, f.AfterLikes, f.AfterID)
 	all = append(all, args...)
-	all = append(all, f.AfterLikes, n, n)
+	all = append(all, f.AfterLikes, n)
+	// The subqueries' limits are written in, not bound: see subqueryLimit.
 	q := `SELECT ` + commentCols + ` FROM (
-		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count = ? AND c.id > ? ORDER BY c.id LIMIT ?)
+		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count = ? AND c.id > ? ORDER BY c.id` + subqueryLimit(n) + `)
 		UNION ALL
-		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count < ? ORDER BY c.likes_count DESC, c.id LIMIT ?)
+		SELECT * FROM (SELECT c.id FROM comments c WHERE ` + base + ` AND c.likes_count < ? ORDER BY c.likes_count DESC, c.id` + subqueryLimit(n) + `)
 	) k JOIN comments c ON c.id = k.id LEFT JOIN accounts a ON a.id = c.account_id
 	ORDER BY c.likes_count DESC, c.id LIMIT ?`
 	return q, all

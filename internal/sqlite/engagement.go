@@ -216,11 +216,11 @@ func (s *Store) ReaderTags(ctx context.Context, r news.Reader, n int) (map[strin
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT t.tag, sum(x.w) FROM (
-				SELECT * FROM (SELECT post_id, 2 AS w FROM post_likes WHERE reader = ? ORDER BY created_at DESC LIMIT ?)
+				SELECT * FROM (SELECT post_id, 2 AS w FROM post_likes WHERE reader = ? ORDER BY created_at DESC`+subqueryLimit(n)+`)
 				UNION ALL
-				SELECT * FROM (SELECT post_id, 1 AS w FROM post_views WHERE reader = ? ORDER BY created_at DESC LIMIT ?)
+				SELECT * FROM (SELECT post_id, 1 AS w FROM post_views WHERE reader = ? ORDER BY created_at DESC`+subqueryLimit(n)+`)
 			) x JOIN post_tags t ON t.post_id = x.post_id
-			GROUP BY t.tag`, key, n, key, n)
+			GROUP BY t.tag`, key, key)
 		if err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func (s *Store) UnreadCount(ctx context.Context, accountID int64, max int) (int,
 	var n int
 	err := s.readOne(ctx, func(ctx context.Context, tx querier) error {
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM notifications
-			WHERE account_id = ? AND read_at IS NULL LIMIT ?)`, accountID, max).Scan(&n)
+			WHERE account_id = ? AND read_at IS NULL`+subqueryLimit(max)+`)`, accountID).Scan(&n)
 	})
 	return n, dbErr(err, "unread count", msgs{})
 }

@@ -83,8 +83,8 @@ func threadRepliesQuery(postID int64, ranges []replyRange, n int) (string, []any
 	for _, r := range ranges {
 		parts = append(parts, `SELECT * FROM (SELECT `+commentCols+commentFrom+`
 			WHERE c.root_id = ? AND c.path > ? AND c.path < ? AND +c.post_id = ? AND +c.status = 'published'
-			ORDER BY c.path LIMIT ?)`)
-		args = append(args, r.root, r.lo, r.hi, postID, n)
+			ORDER BY c.path`+subqueryLimit(n)+`)`)
+		args = append(args, r.root, r.lo, r.hi, postID)
 	}
 	return strings.Join(parts, " UNION ALL "), args
 }

@@ -86,12 +86,12 @@ func timelineQuery(following, readerID int64, now time.Time, after *news.PostCur
 			JOIN posts p ON p.id IN (
 				SELECT p.id FROM posts p INDEXED BY posts_author
 				WHERE p.author_id = f.followee_id AND p.status = 'published' AND p.published_at <= ?` + keyset + `
-				ORDER BY p.published_at DESC, p.id DESC LIMIT ?)
+				ORDER BY p.published_at DESC, p.id DESC` + subqueryLimit(n) + `)
 			JOIN accounts a ON a.id = p.author_id
 			WHERE f.follower_id = ?
 			ORDER BY p.published_at DESC, p.id DESC LIMIT ?`
 		args := append([]any{now.UnixMicro()}, kargs...)
-		return q, append(args, n, readerID, n)
+		return q, append(args, readerID, n)
 	}
 	// Many follows: walk the time index newest first and keep a post when
 	// its author is followed (a primary key lookup in follows). The walk
