@@ -200,6 +200,21 @@ func (c *Cache) Invalidate(tags ...string) {
 	}
 }
 
+// Reserve takes n bytes out of the cache's budget for memory its user
+// keeps beside it, evicting pages to fit, and returns n (at most half
+// the budget).
+func (c *Cache) Reserve(n int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n = min(n, c.maxBytes/2)
+	c.maxBytes -= n
+	for c.bytes > c.maxBytes {
+		c.remove(c.lru.Back())
+		c.stats.Evictions++
+	}
+	return n
+}
+
 // Delete drops the entry under key, if any. Unlike Invalidate it refuses
 // nothing later: a page loaded before the call may still be stored.
 func (c *Cache) Delete(key string) {

@@ -54,6 +54,33 @@ func TestCacheDeletesOneKey(t *testing.T) {
 	}
 }
 
+// Memory kept beside the cache is taken out of its budget, evicting the
+// least recently used pages to fit.
+func TestCacheReserveShrinksTheBudget(t *testing.T) {
+	c := New(2000, time.Minute)
+	tk := c.Ticket()
+	for _, key := range []string{"/old", "/mid", "/new"} {
+		if !c.Put(tk, key, pg(make([]byte, 400))) {
+			t.Fatalf("%s refused", key)
+		}
+	}
+	if got := c.Reserve(1000); got != 1000 {
+		t.Fatalf("Reserve(1000) = %d", got)
+	}
+	if _, ok := c.Get("/old"); ok {
+		t.Fatal("the least recently used page survived a reservation that left no room for it")
+	}
+	if _, ok := c.Get("/new"); !ok {
+		t.Fatal("Reserve evicted a page that fits")
+	}
+	if c.Put(tk, "/big", pg(make([]byte, 300))) {
+		t.Fatal("stored a page over a quarter of the budget left")
+	}
+	if got := c.Reserve(10_000); got != 500 {
+		t.Fatalf("Reserve over half the budget left = %d, want 500", got)
+	}
+}
+
 // A page whose data was loaded before a write and stored after it would
 // show the old data until the TTL: the ticket refuses it.
 func TestCacheRefusesPagesLoadedBeforeAnInvalidation(t *testing.T) {

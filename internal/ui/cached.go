@@ -84,6 +84,11 @@ func needsRender(viewer *news.Account, p *news.Post) bool {
 		publishing.CanEdit(viewer, p) || publishing.CanDelete(viewer, p))
 }
 
+// serverFragBytes is what the signed-in readers' headers, follow buttons
+// and forms may keep (fill.go, fragMemo), out of the page cache's budget:
+// about 5,000 readers' headers.
+const serverFragBytes = 4 << 20
+
 // tokenHole stands in a cached page for the guest form's token: the token
 // is the moment the form was shown, signed, and the minimum fill time
 // counts from it, so each reader must get their own, not the moment the
@@ -200,7 +205,9 @@ func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (p
 		i, _ := slices.BinarySearchFunc(holes, at, func(h pagecache.Hole, at int) int { return h.Start - at })
 		holes = slices.Insert(holes, i, h)
 	}
-	return pagecache.Page{Body: body, PostID: p.ID, Holes: holes, Data: newHoleData(p, data)}, true, nil
+	hd := newHoleData(p, data)
+	hd.frags.max = len(body) / 4
+	return pagecache.Page{Body: body, PostID: p.ID, Holes: holes, Data: hd, Size: len(body) + hd.frags.max}, true, nil
 }
 
 // newHoleData keeps what filling p's page needs: the views of its comments

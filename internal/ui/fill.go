@@ -247,14 +247,16 @@ func flags(bs ...bool) string {
 
 // fragMemo keeps fragments of pages by everything their template reads,
 // so that a reader's header or form is rendered once, not per request.
-// A key names its inputs fully, so nothing needs invalidating; past
-// maxFrags the memo starts over.
+// A key names its inputs fully, so nothing needs invalidating. It holds
+// at most max bytes, counted against the page cache's budget: a page's
+// memo is part of the page's size (cutPage), the server's memo is
+// reserved from the cache (New). Past max it starts over.
 type fragMemo struct {
-	mu sync.Mutex
-	m  map[string][]byte
+	mu    sync.Mutex
+	max   int
+	bytes int
+	m     map[string][]byte
 }
-
-const maxFrags = 4096
 
 // write writes the fragment under key, rendering it with render first if
 // it is not kept.
@@ -270,12 +272,17 @@ func (f *fragMemo) write(buf *bytes.Buffer, key string, render func(*bytes.Buffe
 	if err := render(&out); err != nil {
 		return err
 	}
-	f.mu.Lock()
-	if f.m == nil || len(f.m) >= maxFrags {
-		f.m = map[string][]byte{}
+	if n := len(key) + out.Len(); n <= f.max {
+		f.mu.Lock()
+		if f.m == nil || f.bytes+n > f.max {
+			f.m, f.bytes = map[string][]byte{}, 0
+		}
+		if _, ok := f.m[key]; !ok {
+			f.m[key] = out.Bytes()
+			f.bytes += n
+		}
+		f.mu.Unlock()
 	}
-	f.m[key] = out.Bytes()
-	f.mu.Unlock()
 	buf.Write(out.Bytes())
 	return nil
 }

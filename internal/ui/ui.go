@@ -141,6 +141,7 @@ func New(d Deps) (http.Handler, error) {
 		var secret [12]byte
 		rand.Read(secret[:])
 		s.marks = pagecache.NewMarks(hex.EncodeToString(secret[:]))
+		s.frags.max = s.pagesCache.Reserve(serverFragBytes)
 		if s.marked, err = parseMarked(s.static.url, "article", s.marks); err != nil {
 			return nil, err
 		}
