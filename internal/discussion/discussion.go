@@ -139,8 +139,15 @@ func (s *Service) Write(ctx context.Context, actor *news.Account, in Input) (*ne
 		}
 	}
 	c.BodyHTML = render.Comment(c.Body)
-	if err := s.store.CreateComment(ctx, c); err != nil {
+	// The duplicate read above misses one sent at the same moment (an app
+	// retrying while this request is still being written): the store
+	// looks again as it writes.
+	dup, err := s.store.CreateCommentOnce(ctx, c, q.DedupSince)
+	if err != nil {
 		return nil, false, err
+	}
+	if dup != nil {
+		return dup, true, nil
 	}
 	return c, false, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,5 +168,48 @@ func TestDeepChain(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(ids[1:]) {
 		t.Fatalf("chain read back out of order: %d replies", len(got))
+	}
+}
+
+// An app that retries while its first request is still being written
+// sends the same comment twice at once: both answers name one comment,
+// and one is stored (the store looks for the duplicate as it writes).
+func TestConcurrentSameCommentStoredOnce(t *testing.T) {
+	svc, post, _, _ := setup(t)
+	ctx := t.Context()
+	in := discussion.Input{PostID: post.ID, Name: "Wei", Email: "wei@example.com", Body: "Sent twice by a retrying app."}
+	const n = 16
+	ids := make([]int64, n)
+	dups := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			c, dup, err := svc.Write(ctx, nil, in)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i], dups[i] = c.ID, dup
+		})
+	}
+	wg.Wait()
+	list, err := svc.List(ctx, nil, post.ID, discussion.Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Comments) != 1 {
+		t.Fatalf("%d identical comments sent at once stored %d times", n, len(list.Comments))
+	}
+	fresh := 0
+	for i, id := range ids {
+		if id != list.Comments[0].ID {
+			t.Fatalf("answers name comments %v, want all %d", ids, list.Comments[0].ID)
+		}
+		if !dups[i] {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Fatalf("%d answers said the comment was new, want 1", fresh)
 	}
 }

@@ -68,8 +68,14 @@ type ReactionStore interface {
 	// RecentDuplicate returns the newest comment by c's writer (account, or
 	// guest email when c.AccountID is 0) on c's post under c's parent with
 	// c's body written at or after since, or NotFound. Only the writer's
-	// DedupScan newest comments on the post since then are compared.
+	// The bodies are compared whole.
 	RecentDuplicate(ctx context.Context, c *Comment, since time.Time) (*Comment, error)
+	// CreateCommentOnce is CreateComment unless RecentDuplicate of c since
+	// since finds a comment: then it writes nothing and returns that one
+	// (nil when it wrote c). The check and the insert are one transaction
+	// and serialised per writer and body, so of identical comments sent at
+	// once (an app retrying, a form sent twice) one is stored.
+	CreateCommentOnce(ctx context.Context, c *Comment, since time.Time) (*Comment, error)
 	// CheckComment reads what posting q.Comment needs to know before it
 	// writes: the post (NotFound when there is none), RecentDuplicate of
 	// q.Comment since q.DedupSince, and, when q.Writer is set,

@@ -2,6 +2,7 @@ package pagecache
 
 import (
 	"context"
+	"time"
 
 	"github.com/headline/headline/internal/news"
 )
@@ -86,6 +87,14 @@ func (w *watched) CreateComment(ctx context.Context, c *news.Comment) error {
 		w.inv.Invalidate(PostTag(c.PostID))
 	}
 	return err
+}
+
+func (w *watched) CreateCommentOnce(ctx context.Context, c *news.Comment, since time.Time) (*news.Comment, error) {
+	dup, err := w.Store.CreateCommentOnce(ctx, c, since)
+	if err == nil && dup == nil {
+		w.inv.Invalidate(PostTag(c.PostID))
+	}
+	return dup, err
 }
 
 func (w *watched) EditComment(ctx context.Context, id int64, body, bodyHTML string) (*news.Comment, error) {

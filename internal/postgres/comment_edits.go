@@ -147,6 +147,15 @@ func (s *Store) PinnedComments(ctx context.Context, postID int64) ([]*news.Comme
 // through comments_writer: one seek to the writer's comments on the post
 // with the same body hash, which reads no row unless there is one.
 func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time.Time) (*news.Comment, error) {
+	d, err := recentDuplicate(ctx, s.db(), c, since)
+	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
+}
+
+// recentDuplicate is RecentDuplicate on q (the pool, or a transaction);
+// none is pgx.ErrNoRows.
+func recentDuplicate(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, c *news.Comment, since time.Time) (*news.Comment, error) {
 	var a args
 	writer := `c.account_id = ` + a.add(c.AccountID)
 	if c.AccountID == 0 {
@@ -157,9 +166,8 @@ func (s *Store) RecentDuplicate(ctx context.Context, c *news.Comment, since time
 		` AND c.body_hash = ` + a.add(news.BodyHash(c.Body)) + ` AND c.created_at >= ` + a.add(utc(since)) +
 		` AND coalesce(c.parent_id, 0) = ` + a.add(c.ParentID) + ` AND c.body = ` + a.add(c.Body) +
 		` AND c.status <> 'deleted' AND c.deleted_at IS NULL`
-	d, err := scanComment(s.db().QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE `+where+
+	return scanComment(q.QueryRow(ctx, `SELECT `+commentCols+commentFrom+` WHERE `+where+
 		` ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, a...))
-	return d, dbErr(err, "recent duplicate", msgs{notFound: msgNoComment})
 }
 
 // CheckComment makes the three reads of a comment post one after another,

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,40 +73,83 @@ type newComment struct {
 // one round trip and the commit.
 func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 	now := s.now()
-	err := s.write(ctx, func(tx pgx.Tx) error {
-		n, err := lookUpComment(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		b := &pgx.Batch{}
-		b.Queue(`
-			INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
-				email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
-			OVERRIDING SYSTEM VALUE
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-			n.id, c.PostID, nullID(c.ParentID), n.rootID, n.depth, n.path, nullID(c.AccountID), n.authorName,
-			c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now)
-		if r := c.Review; r != nil {
-			b.Queue(`INSERT INTO comment_reviews (comment_id, score, reasons, writer, reports) VALUES ($1, $2, $3, $4, $5)`,
-				n.id, r.Score, strings.Join(r.Reasons, "\n"), r.Writer, r.Reports)
-		}
-		if c.Status == news.CommentPublished {
-			// Atomic increments: concurrent commenters queue on the row and
-			// each adds to the committed value.
-			b.Queue(`UPDATE posts SET comments_count = comments_count + 1 WHERE id = $1`, c.PostID)
-			if c.ParentID != 0 {
-				b.Queue(`UPDATE comments SET replies_count = replies_count + 1 WHERE id = $1`, c.ParentID)
-			}
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
-		}
-		c.ID, c.RootID, c.Depth, c.CreatedAt = n.id, n.rootID, n.depth, now
-		c.AuthorName, c.AuthorHandle, c.AuthorOfficial = n.authorName, n.handle, n.offl
-		c.LikesCount, c.RepliesCount = 0, 0
-		return nil
-	})
+	err := s.write(ctx, func(tx pgx.Tx) error { return createComment(ctx, tx, c, now) })
 	return dbErr(err, "create comment", msgs{})
+}
+
+// CreateCommentOnce is CreateComment unless the writer's same comment was
+// written since since: then it writes nothing and returns that one. Under
+// READ COMMITTED two transactions could each miss the other's comment, so
+// the check is taken under a transaction-scoped advisory lock on the post
+// and the body's hash: an identical comment sent at once waits for the
+// first to commit, then finds it. Other comments almost never share the
+// lock (a 32-bit key), and when they do they only queue for a moment.
+func (s *Store) CreateCommentOnce(ctx context.Context, c *news.Comment, since time.Time) (*news.Comment, error) {
+	now := s.now()
+	var dup *news.Comment
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		dup = nil
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, commentLockClass, commentLockKey(c)); err != nil {
+			return err
+		}
+		d, err := recentDuplicate(ctx, tx, c, since)
+		switch {
+		case err == nil:
+			dup = d
+			return nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		return createComment(ctx, tx, c, now)
+	})
+	return dup, dbErr(err, "create comment", msgs{})
+}
+
+// commentLockClass is the first key of CreateCommentOnce's advisory locks
+// ("HCMT"): the two-key space is apart from the one-key space that
+// migrations lock in.
+const commentLockClass int32 = 0x48434d54
+
+// commentLockKey is the second: the post and the body, which every
+// duplicate of c shares.
+func commentLockKey(c *news.Comment) int32 {
+	h := uint64(news.BodyHash(c.Body)) ^ (uint64(c.PostID) * 0x9e3779b97f4a7c15)
+	return int32(h ^ h>>32)
+}
+
+// createComment is CreateComment in tx.
+func createComment(ctx context.Context, tx pgx.Tx, c *news.Comment, now time.Time) error {
+	n, err := lookUpComment(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	b.Queue(`
+		INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
+			email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
+		OVERRIDING SYSTEM VALUE
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		n.id, c.PostID, nullID(c.ParentID), n.rootID, n.depth, n.path, nullID(c.AccountID), n.authorName,
+		c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now)
+	if r := c.Review; r != nil {
+		b.Queue(`INSERT INTO comment_reviews (comment_id, score, reasons, writer, reports) VALUES ($1, $2, $3, $4, $5)`,
+			n.id, r.Score, strings.Join(r.Reasons, "\n"), r.Writer, r.Reports)
+	}
+	if c.Status == news.CommentPublished {
+		// Atomic increments: concurrent commenters queue on the row and
+		// each adds to the committed value.
+		b.Queue(`UPDATE posts SET comments_count = comments_count + 1 WHERE id = $1`, c.PostID)
+		if c.ParentID != 0 {
+			b.Queue(`UPDATE comments SET replies_count = replies_count + 1 WHERE id = $1`, c.ParentID)
+		}
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	c.ID, c.RootID, c.Depth, c.CreatedAt = n.id, n.rootID, n.depth, now
+	c.AuthorName, c.AuthorHandle, c.AuthorOfficial = n.authorName, n.handle, n.offl
+	c.LikesCount, c.RepliesCount = 0, 0
+	return nil
 }
 
 // lookUpComment checks what c refers to (post, account, parent, in this

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/headline/headline/internal/news"
 )
@@ -61,59 +62,87 @@ func pathSegment(id int64) string {
 // the INSERT, so it runs bare, without a savepoint (writeBare).
 func (s *Store) CreateComment(ctx context.Context, c *news.Comment) error {
 	now := s.now()
-	err := s.writeBare(ctx, func(tx *sql.Tx) error {
-		id, err := nextCommentID(ctx, tx, c.PostID)
-		if err != nil {
-			return err
-		}
-		authorName, handle, official := c.AuthorName, "", ""
-		if c.AccountID != 0 {
-			var name string
-			err := tx.QueryRowContext(ctx, `SELECT handle, name, official FROM accounts WHERE id = ?`, c.AccountID).
-				Scan(&handle, &name, &official)
-			if err == sql.ErrNoRows {
-				return notFound(msgNoAccount)
-			} else if err != nil {
-				return err
-			}
-			if authorName == "" {
-				authorName = name
-			}
-		}
-		rootID, depth, path := id, 0, pathSegment(id)
-		if c.ParentID != 0 {
-			if rootID, depth, path, err = replyPlace(ctx, tx, c, id); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
-				email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, c.PostID, nullID(c.ParentID), rootID, depth, path, nullID(c.AccountID), authorName,
-			c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro())
-		if err != nil {
-			return err
-		}
-		if err := insertReview(ctx, tx, id, c.Review); err != nil {
-			return err
-		}
-		if c.Status == news.CommentPublished {
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?`, c.PostID); err != nil {
-				return err
-			}
-			if c.ParentID != 0 {
-				if _, err := tx.ExecContext(ctx, `UPDATE comments SET replies_count = replies_count + 1 WHERE id = ?`, c.ParentID); err != nil {
-					return err
-				}
-			}
-		}
-		c.ID, c.RootID, c.Depth, c.CreatedAt = id, rootID, depth, now
-		c.AuthorName, c.AuthorHandle, c.AuthorOfficial = authorName, handle, official
-		c.LikesCount, c.RepliesCount = 0, 0
-		return nil
-	})
+	err := s.writeBare(ctx, func(tx *sql.Tx) error { return createComment(ctx, tx, c, now) })
 	return dbErr(err, "create comment", msgs{})
+}
+
+// CreateCommentOnce is CreateComment unless the writer's same comment was
+// written since since: then it writes nothing and returns that one. The
+// check is the first statement of the write, so of identical comments
+// sent at once (an app retrying, a form sent twice) the committer stores
+// the first and finds it for the others; on the writer it reads pages
+// the batch has just written, a seek of comments_writer that reads no row
+// unless the bodies' hashes match.
+func (s *Store) CreateCommentOnce(ctx context.Context, c *news.Comment, since time.Time) (*news.Comment, error) {
+	now := s.now()
+	var dup *news.Comment
+	err := s.writeBare(ctx, func(tx *sql.Tx) error {
+		dup = nil
+		d, err := recentDuplicate(ctx, tx, c, since)
+		switch {
+		case err == nil:
+			dup = d
+			return nil
+		case err != sql.ErrNoRows:
+			return err
+		}
+		return createComment(ctx, tx, c, now)
+	})
+	return dup, dbErr(err, "create comment", msgs{})
+}
+
+// createComment is CreateComment in tx.
+func createComment(ctx context.Context, tx *sql.Tx, c *news.Comment, now time.Time) error {
+	id, err := nextCommentID(ctx, tx, c.PostID)
+	if err != nil {
+		return err
+	}
+	authorName, handle, official := c.AuthorName, "", ""
+	if c.AccountID != 0 {
+		var name string
+		err := tx.QueryRowContext(ctx, `SELECT handle, name, official FROM accounts WHERE id = ?`, c.AccountID).
+			Scan(&handle, &name, &official)
+		if err == sql.ErrNoRows {
+			return notFound(msgNoAccount)
+		} else if err != nil {
+			return err
+		}
+		if authorName == "" {
+			authorName = name
+		}
+	}
+	rootID, depth, path := id, 0, pathSegment(id)
+	if c.ParentID != 0 {
+		if rootID, depth, path, err = replyPlace(ctx, tx, c, id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO comments (id, post_id, parent_id, root_id, depth, path, account_id, author_name,
+			email, website, body, body_hash, body_html, status, ip, user_agent, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, c.PostID, nullID(c.ParentID), rootID, depth, path, nullID(c.AccountID), authorName,
+		c.Email, c.Website, c.Body, news.BodyHash(c.Body), c.BodyHTML, string(c.Status), c.IP, c.UserAgent, now.UnixMicro())
+	if err != nil {
+		return err
+	}
+	if err := insertReview(ctx, tx, id, c.Review); err != nil {
+		return err
+	}
+	if c.Status == news.CommentPublished {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?`, c.PostID); err != nil {
+			return err
+		}
+		if c.ParentID != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE comments SET replies_count = replies_count + 1 WHERE id = ?`, c.ParentID); err != nil {
+				return err
+			}
+		}
+	}
+	c.ID, c.RootID, c.Depth, c.CreatedAt = id, rootID, depth, now
+	c.AuthorName, c.AuthorHandle, c.AuthorOfficial = authorName, handle, official
+	c.LikesCount, c.RepliesCount = 0, 0
+	return nil
 }
 
 // nextCommentID checks that the post exists and returns the id the next

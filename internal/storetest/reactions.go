@@ -24,6 +24,7 @@ var reactionTests = []struct {
 	{"CommentPins", testCommentPins},
 	{"ThreadReplies", testThreadReplies},
 	{"RecentDuplicate", testRecentDuplicate},
+	{"CreateCommentOnce", testCreateCommentOnce},
 	{"CheckComment", testCheckComment},
 	{"ReplyDepthIsCapped", testReplyDepthCap},
 }
