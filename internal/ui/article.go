@@ -261,7 +261,7 @@ func (s *server) viewContext(r *http.Request, p *news.Post, back, sortName, curs
 }
 
 func (vc viewCtx) list(cs []*news.Comment) []commentView {
-	var out []commentView
+	out := make([]commentView, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, vc.view(c))
 	}
@@ -272,7 +272,11 @@ func (vc viewCtx) list(cs []*news.Comment) []commentView {
 // nesting at maxLevel, with a "Show more replies" link under a thread
 // whose replies were not all loaded.
 func (vc viewCtx) threads(threads []discussion.Thread) []commentView {
-	var out []commentView
+	n := 0
+	for _, t := range threads {
+		n += 1 + len(t.Replies)
+	}
+	out := make([]commentView, 0, n)
 	for _, t := range threads {
 		out = append(out, vc.view(t.Comment))
 		out = append(out, vc.replies(t.Comment, t.Replies)...)
@@ -288,7 +292,7 @@ func (vc viewCtx) threads(threads []discussion.Thread) []commentView {
 // replies are the views of root's replies, levels counted from root.
 func (vc viewCtx) replies(root *news.Comment, rs []*news.Comment) []commentView {
 	names := map[int64]string{root.ID: root.AuthorName}
-	var out []commentView
+	out := make([]commentView, 0, len(rs))
 	for _, c := range rs {
 		v := vc.view(c)
 		v.Level = c.Depth - root.Depth
