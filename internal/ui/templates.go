@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -145,18 +146,32 @@ func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
 }
 
 // parsePage parses the page name with the shared templates and funcs,
-// adding the funcs bound to the page's own template.
+// adding the funcs bound to the page's own template. Unless marked, the
+// holes' marks are taken out of the text: a page rendered for one reader
+// has none, and each would be two function calls writing nothing (four
+// of a comment's 35).
 func parsePage(funcs template.FuncMap, name string, marked bool) (*pageTemplate, error) {
 	pt := &pageTemplate{marked: marked}
 	funcs["comments"] = pt.comments
-	t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
-		"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/media.html", "templates/"+name+".html")
-	if err != nil {
-		return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+	t := template.New(name).Funcs(funcs)
+	for _, file := range []string{"layout", "partials", "social", "media", name} {
+		text, err := templateFS.ReadFile("templates/" + file + ".html")
+		if err == nil && !marked {
+			text = holeMarks.ReplaceAll(text, nil)
+		}
+		if err == nil {
+			_, err = t.New(file + ".html").Parse(string(text))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+		}
 	}
 	pt.t = t
 	return pt, nil
 }
+
+// holeMarks are the actions that mark a hole in a page template.
+var holeMarks = regexp.MustCompile(`\{\{hole "[a-z-]+" (0|\.ID)\}\}|\{\{endhole\}\}`)
 
 // render fills p's Base and writes the page with status. The page is
 // rendered into a buffer first, so a template error becomes a clean 500
