@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/headline/headline/internal/discussion"
@@ -332,19 +333,28 @@ func (vc viewCtx) view(c *news.Comment) commentView {
 }
 
 // articleQuery encodes the article page's query: sort, comment cursor and the
-// comment being replied to, each only when set.
+// comment being replied to, each only when set, in url.Values.Encode's
+// order (by key), without its map: it is made for every comment's reply link.
 func articleQuery(sortName, cursor string, replyTo int64) string {
-	q := url.Values{}
-	if sortName != "" {
-		q.Set("sort", sortName)
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
 	}
 	if cursor != "" {
-		q.Set("cursor", cursor)
+		add("cursor", cursor)
 	}
 	if replyTo > 0 {
-		q.Set("replyto", strconv.FormatInt(replyTo, 10))
+		add("replyto", strconv.FormatInt(replyTo, 10))
 	}
-	return q.Encode()
+	if sortName != "" {
+		add("sort", sortName)
+	}
+	return b.String()
 }
 
 // nameOf is the author name of a comment on this page, for "Replying to".
