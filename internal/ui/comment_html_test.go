@@ -2,8 +2,11 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/headline/headline/internal/discussion"
@@ -75,5 +78,52 @@ func TestKeptCommentsFollowChanges(t *testing.T) {
 		if after == before || !strings.Contains(after, s.shows) {
 			t.Fatalf("%s: the author's page does not show the change", s.name)
 		}
+	}
+}
+
+// Readers rendering pages from the same kept comments at once, while
+// likes change them, each get a whole page (run with -race).
+func TestKeptCommentsConcurrently(t *testing.T) {
+	e := newHolesEnv(t)
+	ctx := context.Background()
+	ra := newRichArticle(t, e)
+	path := news.PostPath(ra.post)
+	author := e.browser()
+	author.signIn("harbor")
+	expire(author, e.srv.URL, "headline_fresh")
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for i := range 6 {
+		b := e.browser()
+		if i%2 == 0 {
+			b = author
+		}
+		wg.Go(func() {
+			for range 10 {
+				req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+				res, err := b.c.Do(req)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "First, from Sam.") ||
+					!strings.HasSuffix(strings.TrimSpace(string(body)), "</html>") {
+					errs <- fmt.Sprintf("status %d, %d bytes", res.StatusCode, len(body))
+					return
+				}
+			}
+		})
+	}
+	for i := range 10 {
+		if _, err := e.comments.Like(ctx, ra.admin, news.Reader{AccountID: ra.admin.ID}, ra.first.ID, i%2 == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
