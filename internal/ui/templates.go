@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/headline/headline/internal/httpx"
@@ -32,7 +31,6 @@ type pageTemplate struct {
 	t      *template.Template
 	marked bool         // the holes are marked (parseMarked)
 	memo   *commentMemo // the rendered comments kept; nil keeps none (comment_html.go)
-	last   atomic.Int64 // the size of the page it last rendered
 }
 
 // Base is embedded in every page struct: what the layout needs.
@@ -226,13 +224,9 @@ func (s *server) renderWith(r *http.Request, pt *pageTemplate, name string, p pa
 		b.Lang = "en"
 	}
 	s.fillSocial(r, b)
-	// Sized as the last page it rendered: an article page of 200
-	// comments is 300 KB, grown from nothing in ten copies.
 	var buf bytes.Buffer
-	buf.Grow(int(pt.last.Load()))
 	if err := pt.t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("ui: render %s: %w", name, err)
 	}
-	pt.last.Store(int64(buf.Len()))
 	return buf.Bytes(), nil
 }
