@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/headline/headline/internal/discussion"
@@ -261,7 +262,7 @@ func (s *server) viewContext(r *http.Request, p *news.Post, back, sortName, curs
 }
 
 func (vc viewCtx) list(cs []*news.Comment) []commentView {
-	var out []commentView
+	out := make([]commentView, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, vc.view(c))
 	}
@@ -272,7 +273,11 @@ func (vc viewCtx) list(cs []*news.Comment) []commentView {
 // nesting at maxLevel, with a "Show more replies" link under a thread
 // whose replies were not all loaded.
 func (vc viewCtx) threads(threads []discussion.Thread) []commentView {
-	var out []commentView
+	n := 0
+	for _, t := range threads {
+		n += 1 + len(t.Replies)
+	}
+	out := make([]commentView, 0, n)
 	for _, t := range threads {
 		out = append(out, vc.view(t.Comment))
 		out = append(out, vc.replies(t.Comment, t.Replies)...)
@@ -288,7 +293,7 @@ func (vc viewCtx) threads(threads []discussion.Thread) []commentView {
 // replies are the views of root's replies, levels counted from root.
 func (vc viewCtx) replies(root *news.Comment, rs []*news.Comment) []commentView {
 	names := map[int64]string{root.ID: root.AuthorName}
-	var out []commentView
+	out := make([]commentView, 0, len(rs))
 	for _, c := range rs {
 		v := vc.view(c)
 		v.Level = c.Depth - root.Depth
@@ -328,19 +333,28 @@ func (vc viewCtx) view(c *news.Comment) commentView {
 }
 
 // articleQuery encodes the article page's query: sort, comment cursor and the
-// comment being replied to, each only when set.
+// comment being replied to, each only when set, in url.Values.Encode's
+// order (by key), without its map: it is made for every comment's reply link.
 func articleQuery(sortName, cursor string, replyTo int64) string {
-	q := url.Values{}
-	if sortName != "" {
-		q.Set("sort", sortName)
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
 	}
 	if cursor != "" {
-		q.Set("cursor", cursor)
+		add("cursor", cursor)
 	}
 	if replyTo > 0 {
-		q.Set("replyto", strconv.FormatInt(replyTo, 10))
+		add("replyto", strconv.FormatInt(replyTo, 10))
 	}
-	return q.Encode()
+	if sortName != "" {
+		add("sort", sortName)
+	}
+	return b.String()
 }
 
 // nameOf is the author name of a comment on this page, for "Replying to".

@@ -116,3 +116,93 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	w.n += len(p)
 	return len(p), nil
 }
+
+// BenchmarkArticlePageRerendered is the CPU of rendering the hot page of
+// BenchmarkArticlePageFilled again on a server with the page cache, where
+// the comments rendered before are kept (comment_html.go): dropped is the
+// page rendered for the cache and served to a reader without cookies, as
+// after a write on the post dropped it; liked is the same after a like
+// changed one comment's count (the like is not timed); author is the
+// post's author, whose page is always rendered whole (needsRender).
+// BenchmarkArticlePageFilled/signed-in/rendered is the same render on a
+// server without the cache, so with nothing kept.
+//
+//	go test -run '^$' -bench ArticlePageRerendered -benchtime 2s ./internal/ui/
+func BenchmarkArticlePageRerendered(b *testing.B) {
+	e := newHolesEnv(b)
+	ctx := context.Background()
+	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	rita := e.account("rita", "Rita Reader", news.RoleReader)
+	sam := e.account("sam", "Sam Reader", news.RoleReader)
+	s, _, _ := e.mod.Settings(ctx, 0)
+	s.CommentsPerMinute, s.CommentsPerMinuteIP, s.LikesPerMinute, s.LikesPerMinuteIP = 0, 0, 0, 0
+	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
+		b.Fatal(err)
+	}
+	post := e.publish(harbor, "Storm warning", "Rain all week.")
+	var liked int64
+	for i := range 50 {
+		writer := sam
+		if i%10 == 0 {
+			writer = rita
+		}
+		parent := int64(0)
+		for j := range 4 {
+			c, err := e.comments.Post(ctx, writer, discussion.Input{PostID: post.ID, ParentID: parent, IP: "192.0.2.7",
+				Body: fmt.Sprintf("Comment %d.%d on the storm.", i, j)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if j == 0 {
+				parent = c.ID
+			}
+			if i == 25 && j == 2 {
+				liked = c.ID
+			}
+		}
+	}
+	br := e.browser()
+	br.signIn("harbor")
+	session := "headline_session=" + cookie(b, br, e.srv.URL, "headline_session")
+	path := news.PostPath(post)
+	on := false
+	for _, c := range []struct {
+		name, cookie string
+		before       func()
+	}{
+		{"dropped", "", func() { e.cache.Delete(path) }},
+		{"liked", "", func() {
+			on = !on
+			if _, err := e.comments.Like(ctx, sam, news.Reader{AccountID: sam.ID}, liked, on); err != nil {
+				b.Fatal(err)
+			}
+			if _, kept := e.cache.Peek(path); kept {
+				b.Fatal("the like did not drop the page")
+			}
+		}},
+		{"author", session, nil},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if c.before != nil {
+					b.StopTimer()
+					c.before()
+					b.StartTimer()
+				}
+				req := httptest.NewRequest("GET", path, nil)
+				if c.cookie != "" {
+					req.Header.Set("Cookie", c.cookie)
+				}
+				w := &countingWriter{h: http.Header{}}
+				e.srv.Config.Handler.ServeHTTP(w, req)
+				if w.code != http.StatusOK || w.n < 50_000 {
+					b.Fatalf("%d, %d bytes", w.code, w.n)
+				}
+				if _, kept := e.cache.Peek(path); c.cookie == "" && !kept {
+					b.Fatal("the page was not kept")
+				}
+			}
+		})
+	}
+}

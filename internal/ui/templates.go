@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -26,7 +27,11 @@ var pageNames = []string{"home", "tag", "profile", "article", "signin", "signup"
 	"delete_post"}
 
 // pageTemplate is one page parsed with the shared layout.
-type pageTemplate struct{ t *template.Template }
+type pageTemplate struct {
+	t      *template.Template
+	marked bool         // the holes are marked (parseMarked)
+	memo   *commentMemo // the rendered comments kept; nil keeps none (comment_html.go)
+}
 
 // Base is embedded in every page struct: what the layout needs.
 type Base struct {
@@ -75,7 +80,7 @@ func templateFuncs(static func(string) string) template.FuncMap {
 	return template.FuncMap{
 		"static":   static,
 		"limits":   func() formLimits { return limits },
-		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"rfc3339":  rfc3339,
 		"readable": readableTime,
 		"plural":   plural,
 		"tagURL":   func(tag string) string { return "/t/" + tag },
@@ -106,6 +111,8 @@ func readableTime(t time.Time) string {
 	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 }
 
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
 func plural(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
@@ -119,12 +126,7 @@ func parseMarked(static func(string) string, name string, m pagecache.Marks) (*p
 	funcs := templateFuncs(static)
 	funcs["hole"] = func(name string, arg int64) template.HTML { return template.HTML(m.Open(name, arg)) }
 	funcs["endhole"] = func() template.HTML { return template.HTML(m.Close()) }
-	t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
-		"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/media.html", "templates/"+name+".html")
-	if err != nil {
-		return nil, fmt.Errorf("ui: parse %s: %w", name, err)
-	}
-	return &pageTemplate{t: t}, nil
+	return parsePage(funcs, name, true)
 }
 
 // parsePages parses every page once, at start; a broken template stops the
@@ -132,15 +134,42 @@ func parseMarked(static func(string) string, name string, m pagecache.Marks) (*p
 func parsePages(static func(string) string) (map[string]*pageTemplate, error) {
 	pages := map[string]*pageTemplate{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs(static)).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials.html", "templates/social.html", "templates/media.html", "templates/"+name+".html")
+		pt, err := parsePage(templateFuncs(static), name, false)
 		if err != nil {
-			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+			return nil, err
 		}
-		pages[name] = &pageTemplate{t: t}
+		pages[name] = pt
 	}
 	return pages, nil
 }
+
+// parsePage parses the page name with the shared templates and funcs,
+// adding the funcs bound to the page's own template. Unless marked, the
+// holes' marks are taken out of the text: a page rendered for one reader
+// has none, and each would be two function calls writing nothing (four
+// of a comment's 35).
+func parsePage(funcs template.FuncMap, name string, marked bool) (*pageTemplate, error) {
+	pt := &pageTemplate{marked: marked}
+	funcs["comments"] = pt.comments
+	t := template.New(name).Funcs(funcs)
+	for _, file := range []string{"layout", "partials", "social", "media", name} {
+		text, err := templateFS.ReadFile("templates/" + file + ".html")
+		if err == nil && !marked {
+			text = holeMarks.ReplaceAll(text, nil)
+		}
+		if err == nil {
+			_, err = t.New(file + ".html").Parse(string(text))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ui: parse %s: %w", name, err)
+		}
+	}
+	pt.t = t
+	return pt, nil
+}
+
+// holeMarks are the actions that mark a hole in a page template.
+var holeMarks = regexp.MustCompile(`\{\{hole "[a-z-]+" (0|\.ID)\}\}|\{\{endhole\}\}`)
 
 // render fills p's Base and writes the page with status. The page is
 // rendered into a buffer first, so a template error becomes a clean 500

@@ -145,6 +145,8 @@ func New(d Deps) (http.Handler, error) {
 		if s.marked, err = parseMarked(s.static.url, "article", s.marks); err != nil {
 			return nil, err
 		}
+		memo := newCommentMemo(s.pagesCache.Reserve(commentMemoBytes))
+		s.marked.memo, s.pages["article"].memo = memo, memo
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
