@@ -46,19 +46,39 @@ type replyRange struct {
 
 // replyRanges looks up the path of each parent (and of the cursor),
 // keeping the order of f.ParentIDs. Parents on another post are skipped.
+// The parents are read by one statement: a page of threads asks for 50.
 func replyRanges(ctx context.Context, tx *sql.Tx, f news.ReplyFilter) ([]replyRange, error) {
-	var out []replyRange
-	for _, id := range f.ParentIDs {
+	args := make([]any, len(f.ParentIDs))
+	for i, id := range f.ParentIDs {
+		args[i] = id
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, post_id, root_id, path FROM comments WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := make(map[int64]replyRange, len(args))
+	for rows.Next() {
+		var id, postID int64
 		var r replyRange
-		var postID int64
 		var path string
-		err := tx.QueryRowContext(ctx, `SELECT post_id, root_id, path FROM comments WHERE id = ?`, id).Scan(&postID, &r.root, &path)
-		if err == sql.ErrNoRows || postID != f.PostID {
-			continue
-		} else if err != nil {
+		if err := rows.Scan(&id, &postID, &r.root, &path); err != nil {
 			return nil, err
 		}
-		r.lo, r.hi = path+"/", path+"0"
+		if postID == f.PostID {
+			r.lo, r.hi = path+"/", path+"0"
+			found[id] = r
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []replyRange
+	for _, id := range f.ParentIDs {
+		r, ok := found[id]
+		if !ok {
+			continue
+		}
 		if f.AfterID != 0 {
 			var after string
 			err := tx.QueryRowContext(ctx, `SELECT path FROM comments WHERE id = ? AND root_id = ?`, f.AfterID, r.root).Scan(&after)
