@@ -103,14 +103,14 @@ func readerStateQuery(q news.ReaderStateQuery) (query string, args []any, walk i
 }
 
 // likedIDs adds to out the ids in list (comma-separated) that are among
-// ids, and returns how many list holds.
+// ids, and returns how many list holds. The page's ids come sorted (ui
+// keeps them so), and a few liked ones are searched among them.
 func likedIDs(out map[int64]bool, list string, ids []int64) (int, error) {
 	if list == "" {
 		return 0, nil
 	}
-	want := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
+	if !slices.IsSorted(ids) {
+		ids = slices.Sorted(slices.Values(ids))
 	}
 	n := 0
 	for f := range strings.SplitSeq(list, ",") {
@@ -119,7 +119,7 @@ func likedIDs(out map[int64]bool, list string, ids []int64) (int, error) {
 			return 0, err
 		}
 		n++
-		if want[id] {
+		if _, ok := slices.BinarySearch(ids, id); ok {
 			out[id] = true
 		}
 	}
