@@ -14,7 +14,7 @@ import (
 )
 
 // readerState is what a cached article page shows differently to one
-// reader: a few small reads, none of them a page's worth.
+// reader: one small read (readState), none of it a page's worth.
 type readerState struct {
 	viewer    *news.Account
 	guest     string // the guest cookie's id, for readers not signed in
