@@ -16,6 +16,7 @@ import (
 type Store interface {
 	news.CommentStore
 	news.ReactionStore
+	news.ReaderStateStore
 	PostByID(ctx context.Context, id int64) (*news.Post, error)
 }
 

@@ -65,6 +65,23 @@ func (s *Service) LikedBy(ctx context.Context, r news.Reader, ids []int64) (map[
 	return s.store.LikedComments(ctx, r, ids)
 }
 
+// ReaderState reads at once what q's reader sees of their own on a
+// post's page, under the rules of the reads it stands for: nothing for
+// nobody, no unread count and no follow for a guest, no follow of
+// oneself. The caller asks only for the parts whose services are on.
+func (s *Service) ReaderState(ctx context.Context, q news.ReaderStateQuery) (news.ReaderState, error) {
+	if q.Reader.Key() == "" {
+		return news.ReaderState{LikedComments: map[int64]bool{}}, nil
+	}
+	if q.Reader.AccountID == 0 {
+		q.UnreadMax, q.AuthorID = 0, 0
+	}
+	if q.AuthorID == q.Reader.AccountID {
+		q.AuthorID = 0
+	}
+	return s.store.ReaderState(ctx, q)
+}
+
 // CanEdit reports whether viewer may edit c at now: its writer (an account)
 // within EditWindow, or a moderator. Guests have no identity that
 // outlives their request, so they cannot edit.

@@ -262,8 +262,12 @@ func (s *Service) Held(ctx context.Context, viewer *news.Account, guestID string
 	if key == "" {
 		return nil, nil
 	}
-	return s.store.HeldComments(ctx, postID, key, 20)
+	return s.store.HeldComments(ctx, postID, key, HeldShown)
 }
+
+// HeldShown is how many of their held comments on a post a writer is
+// shown, oldest first.
+const HeldShown = 20
 
 // WriterKey is the Reader key a comment's writer is known by.
 func WriterKey(viewer *news.Account, guestID string) string {

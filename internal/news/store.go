@@ -19,6 +19,7 @@ type Store interface {
 	EngagementStore
 	NotificationStore
 	ModerationStore
+	ReaderStateStore
 	MediaStore
 	// Bulk runs fn with a Store whose every read and write goes into one
 	// transaction, committed when fn returns nil and rolled back otherwise.

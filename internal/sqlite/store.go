@@ -369,8 +369,7 @@ type querier interface {
 // readOne runs fn, which runs one bounded read statement, on a reader
 // (or on a Bulk's transaction). One statement is its own read
 // transaction, as consistent as read's, without read's BEGIN and
-// COMMIT, which cost as much as a point read: a signed-in reader's first
-// view of an article page makes five such reads. fn gets a context
+// COMMIT, which cost as much as a point read. fn gets a context
 // detached from the request's cancellation: for a cancelable context the
 // driver starts a goroutine per statement to watch it, which costs more
 // than the read. So fn's statement must be bounded (a LIMIT, a key).

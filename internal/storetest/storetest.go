@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"Fanout", testFanout},
 		{"FanoutConcurrent", testFanoutConcurrent},
 		{"ReplyNotifications", testReplies},
+		{"ReaderState", testReaderState},
 	}
 	tests = append(tests, reactionTests...)
 	tests = append(tests, moderationTests...)

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 
@@ -103,6 +104,7 @@ type holeData struct {
 	path     string                 // the page's Base.Path, for "Sign in"
 	vc       viewCtx                // as for a reader without cookies
 	comments map[int64]*commentView // never changed: copied to change
+	ids      []int64                // the comments' ids, ascending: what a reader's state asks about
 	social   articleSocial          // the post's actions as cached
 	// frags are the liked forms of the comments and of the post, and the
 	// links under a writer's own comments, as the page's readers need them.
@@ -220,6 +222,7 @@ func newHoleData(p *news.Post, data *articlePage) *holeData {
 			hd.comments[l[i].ID] = &l[i]
 		}
 	}
+	hd.ids = slices.Sorted(maps.Keys(hd.comments))
 	return hd
 }
 

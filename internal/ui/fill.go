@@ -7,12 +7,14 @@ import (
 
 	"github.com/headline/headline/internal/discussion"
 	"github.com/headline/headline/internal/engagement"
+	"github.com/headline/headline/internal/moderation"
 	"github.com/headline/headline/internal/news"
+	"github.com/headline/headline/internal/notify"
 	"github.com/headline/headline/internal/pagecache"
 )
 
 // readerState is what a cached article page shows differently to one
-// reader: a few small reads, none of them a page's worth.
+// reader: one small read (readState), none of it a page's worth.
 type readerState struct {
 	viewer    *news.Account
 	guest     string // the guest cookie's id, for readers not signed in
@@ -95,10 +97,45 @@ func (s *server) keptState(r *http.Request, key string, hd *holeData, st *reader
 	return nil
 }
 
-// readState reads what r's holes show. A failure where the full render
-// would fail fails the page; where it would leave a part out, so does
-// this, and complete is false: such a state is not kept.
+// readState reads what r's holes show, in one store call
+// (discussion.ReaderState): the parts the full render reads one by one,
+// for the services that are on. When that call fails, the parts are read
+// again one by one (readStateApart), so that each failure has the effect
+// it has on a full render.
 func (s *server) readState(r *http.Request, hd *holeData, st *readerState) (complete bool, err error) {
+	ctx := r.Context()
+	q := news.ReaderStateQuery{Reader: engagement.ReaderOf(st.viewer, st.guest), PostID: hd.post.ID,
+		PostLike: s.engagement != nil}
+	var follow followButton
+	if v := st.viewer; v != nil {
+		if s.notify != nil {
+			q.UnreadMax = notify.BadgeMax
+		}
+		follow = s.followForm(v, hd.post.Author, news.PostPath(hd.post))
+		if follow.Show {
+			q.AuthorID = hd.post.AuthorID
+		}
+	}
+	q.CommentIDs = hd.ids
+	if s.moderation != nil {
+		q.HeldMax = moderation.HeldShown
+	}
+	rs, err := s.comments.ReaderState(ctx, q)
+	if err != nil {
+		s.log.WarnContext(ctx, "reader state", "err", err)
+		return s.readStateApart(r, hd, st)
+	}
+	follow.Following = rs.Following
+	st.unread, st.follow = rs.Unread, follow
+	st.postLiked, st.postOK = rs.PostLiked, q.PostLike
+	st.liked, st.held = rs.LikedComments, rs.Held
+	return true, nil
+}
+
+// readStateApart is readState one read at a time. A failure where the
+// full render would fail fails the page; where it would leave a part
+// out, so does this, and complete is false: such a state is not kept.
+func (s *server) readStateApart(r *http.Request, hd *holeData, st *readerState) (complete bool, err error) {
 	ctx := r.Context()
 	reader := engagement.ReaderOf(st.viewer, st.guest)
 	complete = true
@@ -123,12 +160,8 @@ func (s *server) readState(r *http.Request, hd *holeData, st *readerState) (comp
 			st.postLiked, st.postOK = liked[hd.post.ID], true
 		}
 	}
-	if len(hd.comments) > 0 {
-		ids := make([]int64, 0, len(hd.comments))
-		for id := range hd.comments {
-			ids = append(ids, id)
-		}
-		if st.liked, err = s.comments.LikedBy(ctx, reader, ids); err != nil {
+	if len(hd.ids) > 0 {
+		if st.liked, err = s.comments.LikedBy(ctx, reader, hd.ids); err != nil {
 			return false, err
 		}
 	}

@@ -25,12 +25,8 @@ type followButton struct {
 // A failed lookup leaves the button out rather than failing the page.
 func (s *server) followButton(r *http.Request, a *news.Account, back string) followButton {
 	viewer := viewerOf(r)
-	if s.following == nil || a == nil || (viewer != nil && viewer.ID == a.ID) {
-		return followButton{}
-	}
-	b := followButton{Show: true, Guest: viewer == nil, Handle: a.Handle, Action: news.AccountPath(a.Handle) + "/follow",
-		Back: back, SigninURL: signinURL(back)}
-	if viewer != nil {
+	b := s.followForm(viewer, a, back)
+	if b.Show && viewer != nil {
 		on, err := s.following.IsFollowing(r.Context(), viewer, a.ID)
 		if err != nil {
 			s.log.WarnContext(r.Context(), "follow state", "err", err)
@@ -39,6 +35,15 @@ func (s *server) followButton(r *http.Request, a *news.Account, back string) fol
 		b.Following = on
 	}
 	return b
+}
+
+// followForm is followButton without the lookup: Following is false.
+func (s *server) followForm(viewer, a *news.Account, back string) followButton {
+	if s.following == nil || a == nil || (viewer != nil && viewer.ID == a.ID) {
+		return followButton{}
+	}
+	return followButton{Show: true, Guest: viewer == nil, Handle: a.Handle, Action: news.AccountPath(a.Handle) + "/follow",
+		Back: back, SigninURL: signinURL(back)}
 }
 
 // follow serves POST /@{handle}/follow (follow=1 to follow, follow=0 to

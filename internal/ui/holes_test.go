@@ -40,6 +40,12 @@ type holesEnv struct {
 
 func newHolesEnv(t testing.TB) *holesEnv {
 	t.Helper()
+	return newHolesEnvOver(t, func(st news.Store) news.Store { return st })
+}
+
+// newHolesEnvOver is newHolesEnv with the services' store wrapped.
+func newHolesEnvOver(t testing.TB, wrap func(news.Store) news.Store) *holesEnv {
+	t.Helper()
 	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +56,7 @@ func newHolesEnv(t testing.TB) *holesEnv {
 	raw.Now = clk.Now
 	cache := pagecache.New(8<<20, time.Hour)
 	// As serve has it: sessions kept in the page cache.
-	st := pagecache.WatchKeepingSessions(raw, cache, cache)
+	st := wrap(pagecache.WatchKeepingSessions(raw, cache, cache))
 	log := slog.New(slog.DiscardHandler)
 	mod := moderation.New(st, clk.Now, log)
 	e := &env{t: t, clock: clk, accounts: accounts.New(st, clk.Now), posts: publishing.New(st, clk.Now),
