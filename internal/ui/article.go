@@ -48,8 +48,11 @@ type articlePage struct {
 	Form       commentForm
 	Held       []commentView // the viewer's own comments awaiting moderation
 	ReportForm *reportForm   // the report form app.js shows under a comment; nil without moderation
-	Social     articleSocial // follow button, post like and share (follow.go, engagement.go)
-	Media      *mediaView    // the main media of a video or image post (media.go)
+	// Actions are the follow button, the post's like and share (follow.go,
+	// engagement.go). Not named Social: that would hide Base.Social, which
+	// the site navigation reads.
+	Actions articleSocial
+	Media   *mediaView // the main media of a video or image post (media.go)
 
 	vc viewCtx // what the comments were made into views with
 }
@@ -204,7 +207,7 @@ func (s *server) newArticlePage(r *http.Request, p *news.Post) *articlePage {
 	page := &articlePage{Post: p, Body: template.HTML(p.BodyHTML), URL: postURL, Shown: p.ShownStatus(s.now()), CanEdit: publishing.CanEdit(viewer, p),
 		EditURL: news.PostIDPath(p.ID) + "/edit", CanDelete: publishing.CanDelete(viewer, p), DeleteURL: news.PostIDPath(p.ID) + "/delete"}
 	page.Title, page.Lang, page.Path = p.Title, p.Lang, postURL
-	page.Social = s.articleSocial(r, p)
+	page.Actions = s.articleSocial(r, p)
 	page.Form = commentForm{Action: news.PostIDPath(p.ID) + "/comments", Guest: viewer == nil, CancelURL: postURL + "#respond"}
 	if viewer != nil {
 		page.Form.ViewerName = viewer.Name

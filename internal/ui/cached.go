@@ -216,7 +216,7 @@ func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (p
 // and of its post's actions, to render their liked forms and a writer's
 // links from, on the first request that needs each (hd.frags).
 func newHoleData(p *news.Post, data *articlePage) *holeData {
-	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Social, comments: map[int64]*commentView{}}
+	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Actions, comments: map[int64]*commentView{}}
 	for _, l := range [][]commentView{data.Pinned, data.Hot, data.Comments} {
 		for i := range l {
 			hd.comments[l[i].ID] = &l[i]

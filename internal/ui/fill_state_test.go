@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -67,11 +68,17 @@ func TestReaderStateFailureReadsThePartsApart(t *testing.T) {
 
 // With likes of posts, notifications and moderation off, a reader's
 // state asks the store only for their follow and liked comments, and the
-// filled page is still the full render, signed in or a guest. (Follows
-// stay on: with them off, the full render's site navigation reads the
-// article's .Social, which shadows Base.Social, and shows "Latest"
-// where a filled page does not, as before ReaderState.)
+// filled page is still the full render, signed in or a guest; and so with
+// follows off too (the article's actions once hid Base.Social from the
+// site navigation, so the full render showed "Latest" and the filled
+// page did not).
 func TestFilledPageWithTheOptionalServicesOff(t *testing.T) {
+	for _, withFollows := range []bool{true, false} {
+		t.Run(fmt.Sprintf("follows %v", withFollows), func(t *testing.T) { testFilledPageWithServicesOff(t, withFollows) })
+	}
+}
+
+func testFilledPageWithServicesOff(t *testing.T, withFollows bool) {
 	raw, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "headline.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +91,12 @@ func TestFilledPageWithTheOptionalServicesOff(t *testing.T) {
 		comments: discussion.New(st, clk.Now)}
 	follows := following.New(st, clk.Now)
 	serve := func(pages *pagecache.Cache) *httptest.Server {
-		h, err := ui.New(ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Following: follows,
-			Now: clk.Now, Log: slog.New(slog.DiscardHandler), Pages: pages})
+		d := ui.Deps{Accounts: e.accounts, Posts: e.posts, Comments: e.comments, Now: clk.Now,
+			Log: slog.New(slog.DiscardHandler), Pages: pages}
+		if withFollows {
+			d.Following = follows
+		}
+		h, err := ui.New(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,8 +147,8 @@ func TestFilledPageWithTheOptionalServicesOff(t *testing.T) {
 			if liked := strings.Count(got.body, "♥ Liked"); (name == "rita" || name == "guest with a cookie") && liked != 1 {
 				t.Fatalf("%s: %d liked comments on the page, want 1", name, liked)
 			}
-			if name == "rita" && !strings.Contains(got.body, ">Following</button>") {
-				t.Fatal("rita's page does not show her follow of the author")
+			if name == "rita" && withFollows != strings.Contains(got.body, ">Following</button>") {
+				t.Fatalf("rita's page with follows %v shows her follow of the author: %v", withFollows, !withFollows)
 			}
 		}
 	}
