@@ -105,6 +105,7 @@ type holeData struct {
 	vc       viewCtx                // as for a reader without cookies
 	comments map[int64]*commentView // never changed: copied to change
 	ids      []int64                // the comments' ids, ascending: what a reader's state asks about
+	writers  map[int64]bool         // the accounts that wrote comments on the page: only they fill "own" holes
 	social   articleSocial          // the post's actions as cached
 	// frags are the liked forms of the comments and of the post, and the
 	// links under a writer's own comments, as the page's readers need them.
@@ -216,10 +217,14 @@ func (s *server) cutPage(anon *http.Request, p *news.Post, data *articlePage) (p
 // and of its post's actions, to render their liked forms and a writer's
 // links from, on the first request that needs each (hd.frags).
 func newHoleData(p *news.Post, data *articlePage) *holeData {
-	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Actions, comments: map[int64]*commentView{}}
+	hd := &holeData{post: p, path: data.Path, vc: data.vc, social: data.Actions, comments: map[int64]*commentView{},
+		writers: map[int64]bool{}}
 	for _, l := range [][]commentView{data.Pinned, data.Hot, data.Comments} {
 		for i := range l {
 			hd.comments[l[i].ID] = &l[i]
+			if id := l[i].AccountID; id != 0 {
+				hd.writers[id] = true
+			}
 		}
 	}
 	hd.ids = slices.Sorted(maps.Keys(hd.comments))

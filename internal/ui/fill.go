@@ -24,6 +24,7 @@ type readerState struct {
 	postOK    bool            // the post's like state was read (else its actions are left out)
 	liked     map[int64]bool  // the page's comments this reader likes
 	held      []*news.Comment // their comments awaiting moderation
+	wrote     bool            // the page shows comments of theirs (per request, not kept)
 }
 
 // writeCached sends a cached page filled in for r, and counts the view.
@@ -43,20 +44,26 @@ func (s *server) writeCached(w http.ResponseWriter, r *http.Request, key string,
 			return err
 		}
 	}
-	// The holes are written one after another into buf; a part keeps
-	// pointing at its bytes when buf grows (it is never read from, so
-	// nothing written moves).
+	if st.viewer != nil {
+		st.wrote = hd.writers[st.viewer.ID]
+	}
+	// A kept fragment is sent as it is kept. Others are written one after
+	// another into buf; a part keeps pointing at its bytes when buf grows
+	// (it is never read from, so nothing written moves).
 	var buf bytes.Buffer
 	var ferr error
 	fill := func(h *pagecache.Hole) ([]byte, bool) {
 		from := buf.Len()
-		ok, err := s.fillHole(r, &buf, hd, st, h)
+		b, ok, err := s.fillHole(r, &buf, hd, st, h)
 		if err != nil && ferr == nil {
 			ferr = err
 		}
-		if !ok {
+		switch {
+		case !ok:
 			buf.Truncate(from)
 			return nil, false
+		case b != nil:
+			return b, true
 		}
 		return buf.Bytes()[from:buf.Len():buf.Len()], true
 	}
@@ -175,12 +182,12 @@ func (s *server) readStateApart(r *http.Request, hd *holeData, st *readerState) 
 
 // fillHole writes to buf what hole h shows this reader, and reports
 // whether it differs from what the cached page holds.
-func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *readerState, h *pagecache.Hole) (bool, error) {
+func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *readerState, h *pagecache.Hole) ([]byte, bool, error) {
 	v := st.viewer
 	switch h.Name {
 	case "token":
 		if s.moderation == nil {
-			return false, nil
+			return nil, false, nil
 		}
 		tok, err := s.moderation.FormToken(r.Context(), hd.post.ID)
 		if err != nil {
@@ -189,82 +196,85 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 			s.log.WarnContext(r.Context(), "guest form token", "err", err)
 		}
 		buf.WriteString(tok)
-		return true, nil
+		return nil, true, nil
 	case "like":
 		if !st.liked[h.Arg] {
-			return false, nil
+			return nil, false, nil
 		}
 		cv, ok := hd.comments[h.Arg]
 		if !ok {
-			return false, nil
+			return nil, false, nil
 		}
-		return true, hd.frags.write(buf, "like\x00"+itoa(int(cv.ID)), func(b *bytes.Buffer) error {
+		return fragment(hd.frags.get("like\x00"+itoa(int(cv.ID)), func(b *bytes.Buffer) error {
 			c := *cv
 			c.Liked = true
 			return s.fragment(b, "comment-like", &c)
-		})
+		}))
 	case "post-like":
 		switch {
 		case s.engagement == nil || (v == nil && st.guest == ""):
-			return false, nil // as cached
+			return nil, false, nil // as cached
 		case !st.postOK:
-			return true, nil // not read: left out, as a full render does
+			return nil, true, nil // not read: left out, as a full render does
 		case st.postLiked:
 			social := hd.social
 			social.Liked = true
-			return true, hd.frags.write(buf, "post-like", func(b *bytes.Buffer) error {
+			return fragment(hd.frags.get("post-like", func(b *bytes.Buffer) error {
 				return s.fragment(b, "post-actions", &social)
-			})
+			}))
 		}
-		return false, nil
+		return nil, false, nil
 	case "held":
 		if len(st.held) == 0 {
-			return false, nil
+			return nil, false, nil
 		}
-		return true, s.fragment(buf, "held-comments", hd.vc.list(st.held))
+		return nil, true, s.fragment(buf, "held-comments", hd.vc.list(st.held))
 	}
 	if v == nil {
-		return false, nil // the other holes are a guest's as cached
+		return nil, false, nil // the other holes are a guest's as cached
 	}
-	return s.fillViewerHole(buf, hd, st, h)
+	return s.fillViewerHole(hd, st, h)
 }
 
 // fillViewerHole is fillHole for the holes only a signed-in reader's
 // differ in.
-func (s *server) fillViewerHole(buf *bytes.Buffer, hd *holeData, st *readerState, h *pagecache.Hole) (bool, error) {
+func (s *server) fillViewerHole(hd *holeData, st *readerState, h *pagecache.Hole) ([]byte, bool, error) {
 	v := st.viewer
 	switch h.Name {
 	// The keys below name everything the fragment's template reads.
 	case "nav":
 		key := "nav\x00" + hd.path + "\x00" + v.Handle + "\x00" + v.Name + "\x00" + string(v.Role) + "\x00" + itoa(st.unread)
-		return true, s.frags.write(buf, key, func(b *bytes.Buffer) error {
+		return fragment(s.frags.get(key, func(b *bytes.Buffer) error {
 			return s.fragment(b, "site-nav", &Base{Viewer: v, Path: hd.path, Social: s.following != nil, Unread: st.unread})
-		})
+		}))
 	case "follow":
 		f := st.follow
 		key := "follow\x00" + f.Handle + "\x00" + f.Action + "\x00" + f.Back + "\x00" + f.SigninURL + "\x00" + flags(f.Show, f.Guest, f.Following)
-		return true, s.frags.write(buf, key, func(b *bytes.Buffer) error { return s.fragment(b, "follow-button", f) })
+		return fragment(s.frags.get(key, func(b *bytes.Buffer) error { return s.fragment(b, "follow-button", f) }))
 	case "form":
-		return true, s.frags.write(buf, "form\x00"+v.Handle+"\x00"+v.Name, func(b *bytes.Buffer) error {
+		return fragment(s.frags.get("form\x00"+v.Handle+"\x00"+v.Name, func(b *bytes.Buffer) error {
 			return s.fragment(b, "comment-form-who", &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}})
-		})
+		}))
 	case "own":
+		if !st.wrote {
+			return nil, false, nil
+		}
 		cv, ok := hd.comments[h.Arg]
 		if !ok || cv.AccountID != v.ID {
-			return false, nil
+			return nil, false, nil
 		}
 		edit, del := discussion.CanEdit(v, cv.Comment, s.now()), discussion.CanDelete(v, cv.Comment)
 		if !edit && !del {
-			return false, nil
+			return nil, false, nil
 		}
 		// Per cached page: the links carry the page's address.
-		return true, hd.frags.write(buf, "own\x00"+itoa(int(cv.ID))+flags(edit, del), func(b *bytes.Buffer) error {
+		return fragment(hd.frags.get("own\x00"+itoa(int(cv.ID))+flags(edit, del), func(b *bytes.Buffer) error {
 			c := *cv
 			c.CanEdit, c.CanDelete = edit, del
 			return s.fragment(b, "comment-own", &c)
-		})
+		}))
 	}
-	return false, nil
+	return nil, false, nil
 }
 
 func flags(bs ...bool) string {
@@ -291,31 +301,42 @@ type fragMemo struct {
 	m     map[string][]byte
 }
 
-// write writes the fragment under key, rendering it with render first if
-// it is not kept.
-func (f *fragMemo) write(buf *bytes.Buffer, key string, render func(*bytes.Buffer) error) error {
+// get returns the fragment under key, rendering it with render first if
+// it is not kept. What it returns is never changed: it may be sent as it
+// is, without a copy.
+func (f *fragMemo) get(key string, render func(*bytes.Buffer) error) ([]byte, error) {
 	f.mu.Lock()
 	b, ok := f.m[key]
 	f.mu.Unlock()
 	if ok {
-		buf.Write(b)
-		return nil
+		return b, nil
 	}
 	var out bytes.Buffer
 	if err := render(&out); err != nil {
-		return err
+		return nil, err
 	}
-	if n := len(key) + out.Len(); n <= f.max {
+	b = out.Bytes()
+	if n := len(key) + len(b); n <= f.max {
 		f.mu.Lock()
 		if f.m == nil || f.bytes+n > f.max {
 			f.m, f.bytes = map[string][]byte{}, 0
 		}
 		if _, ok := f.m[key]; !ok {
-			f.m[key] = out.Bytes()
+			f.m[key] = b
 			f.bytes += n
 		}
 		f.mu.Unlock()
 	}
-	buf.Write(out.Bytes())
-	return nil
+	return b, nil
+}
+
+// fragment is a kept fragment as fillHole answers it: sent as it is.
+func fragment(b []byte, err error) ([]byte, bool, error) {
+	if err != nil {
+		return nil, true, err
+	}
+	if b == nil {
+		b = []byte{} // an empty fragment still replaces the hole
+	}
+	return b, true, nil
 }
