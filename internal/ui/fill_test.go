@@ -2,6 +2,10 @@ package ui
 
 import (
 	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -48,5 +52,37 @@ func TestFragMemoKeepsWithinItsBytes(t *testing.T) {
 	write("big", frag(big))
 	if renders != 2 || f.bytes > f.max || !strings.HasSuffix(out.String(), big+big) {
 		t.Fatalf("a fragment over the whole memo: %d renders, memo %d bytes", renders, f.bytes)
+	}
+}
+
+// writeCounter is a ResponseWriter that counts the Write calls.
+type writeCounter struct {
+	h      http.Header
+	body   bytes.Buffer
+	writes int
+}
+
+func (w *writeCounter) Header() http.Header { return w.h }
+func (w *writeCounter) WriteHeader(int)     {}
+func (w *writeCounter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.body.Write(p)
+}
+
+// A page of many parts goes to the connection in one Write: part by part
+// it went out a system call and a loopback segment per 4 KB.
+func TestFilledPageIsWrittenAtOnce(t *testing.T) {
+	s := &server{log: slog.New(slog.DiscardHandler)}
+	parts := [][]byte{[]byte("<html>"), []byte("nav"), bytes.Repeat([]byte("x"), 9000), []byte("like"), []byte("</html>")}
+	for round := range 2 { // the second takes its buffer from the pool
+		w := &writeCounter{h: http.Header{}}
+		s.writePage(w, httptest.NewRequest("GET", "/", nil), http.StatusOK, parts...)
+		want := bytes.Join(parts, nil)
+		if w.writes != 1 || !bytes.Equal(w.body.Bytes(), want) {
+			t.Fatalf("round %d: %d writes of %d bytes, want 1 of %d", round, w.writes, w.body.Len(), len(want))
+		}
+		if got := w.h.Get("Content-Length"); got != strconv.Itoa(len(want)) {
+			t.Fatalf("Content-Length %s, want %d", got, len(want))
+		}
 	}
 }

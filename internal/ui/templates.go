@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/headline/headline/internal/httpx"
@@ -195,6 +196,26 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, p
 	}
 	h.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
+	if len(parts) > 1 {
+		// A filled page is parts, for a signed-in reader a hundred, most
+		// of them small: written one by one they went out through the
+		// server's 4 KB buffer, a system call and a loopback segment for
+		// every 4 KB or so. Joined (a copy costs a few microseconds), the
+		// page goes out in one or two: a signed-in reader's page of 50
+		// comments went from 10,800 to 15,700 req/s (BENCHMARKS.md).
+		buf := pageBuffers.Get().(*[]byte)
+		joined := (*buf)[:0]
+		for _, p := range parts {
+			joined = append(joined, p...)
+		}
+		parts = [][]byte{joined}
+		defer func() {
+			if cap(joined) <= maxPooledPage {
+				*buf = joined[:0]
+				pageBuffers.Put(buf)
+			}
+		}()
+	}
 	for _, p := range parts {
 		if _, err := w.Write(p); err != nil {
 			s.log.DebugContext(r.Context(), "write page", "err", err)
@@ -202,6 +223,13 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, p
 		}
 	}
 }
+
+// pageBuffers hold filled pages while they are written (writePage).
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledPage: a buffer grown past it (a huge page) is left to the
+// collector rather than kept.
+const maxPooledPage = 1 << 20
 
 // renderPage runs the page template name with p.
 func (s *server) renderPage(r *http.Request, name string, p page) ([]byte, error) {
