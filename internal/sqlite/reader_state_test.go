@@ -29,21 +29,7 @@ func TestReaderStatePlan(t *testing.T) {
 	} {
 		q, args, _ := readerStateQuery(news.ReaderStateQuery{Reader: c.r, PostID: 1, UnreadMax: 100, AuthorID: 2,
 			PostLike: true, CommentIDs: []int64{5, 9, 12}, HeldMax: 20})
-		rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, detail)
-		}
-		rows.Close()
-		got := strings.Join(lines, "; ")
+		got := explainSQLite(t, s, q, args)
 		for _, w := range c.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: plan %q lacks %q", c.r.Key(), got, w)

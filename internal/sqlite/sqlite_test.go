@@ -265,21 +265,7 @@ func TestQueryPlans(t *testing.T) {
 
 	check := func(when string) {
 		for _, p := range plans {
-			rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+p.q, p.args...)
-			if err != nil {
-				t.Fatalf("%s: %v", p.name, err)
-			}
-			var lines []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				lines = append(lines, detail)
-			}
-			rows.Close()
-			got := strings.Join(lines, "; ")
+			got := explainSQLite(t, s, p.q, p.args)
 			if !strings.Contains(got, "INDEX "+p.index+" ") || (!p.sorts && strings.Contains(got, "TEMP B-TREE")) {
 				t.Errorf("%s, %s: plan %q, want a search of %s without sorting", when, p.name, got, p.index)
 			}

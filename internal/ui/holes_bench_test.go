@@ -24,38 +24,14 @@ import (
 func BenchmarkArticlePageFilled(b *testing.B) {
 	e := newHolesEnv(b)
 	ctx := context.Background()
-	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
-	admin := e.account("root", "Root", news.RoleAdmin)
-	rita := e.account("rita", "Rita Reader", news.RoleReader)
-	sam := e.account("sam", "Sam Reader", news.RoleReader)
-	s, _, _ := e.mod.Settings(ctx, 0)
-	s.CommentsPerMinute, s.CommentsPerMinuteIP, s.LikesPerMinute, s.LikesPerMinuteIP = 0, 0, 0, 0
-	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
-		b.Fatal(err)
-	}
-	post := e.publish(harbor, "Storm warning", "Rain all week.")
-	for i := range 50 {
-		writer := sam
-		if i%10 == 0 {
-			writer = rita
-		}
-		parent := int64(0)
-		for j := range 4 {
-			c, err := e.comments.Post(ctx, writer, discussion.Input{PostID: post.ID, ParentID: parent, IP: "192.0.2.7",
-				Body: fmt.Sprintf("Comment %d.%d on the storm.", i, j)})
-			if err != nil {
+	st := newStormThreads(b, e, func(i, j int, c *news.Comment, st *stormThreads) {
+		if (i+j)%7 == 0 {
+			if _, err := e.comments.Like(ctx, st.rita, news.Reader{AccountID: st.rita.ID}, c.ID, true); err != nil {
 				b.Fatal(err)
 			}
-			if j == 0 {
-				parent = c.ID
-			}
-			if (i+j)%7 == 0 {
-				if _, err := e.comments.Like(ctx, rita, news.Reader{AccountID: rita.ID}, c.ID, true); err != nil {
-					b.Fatal(err)
-				}
-			}
 		}
-	}
+	})
+	post, rita := st.post, st.rita
 	if _, err := e.follows.Follow(ctx, rita, "harbor"); err != nil {
 		b.Fatal(err)
 	}
@@ -99,6 +75,47 @@ func BenchmarkArticlePageFilled(b *testing.B) {
 	}
 }
 
+// stormThreads is the hot page of the benchmarks: a post by harbor with
+// 50 threads of 4 comments, one thread in ten by rita and the rest by sam,
+// with the rate limits off; each is given to onComment as it is written.
+type stormThreads struct {
+	post      *news.Post
+	rita, sam *news.Account
+}
+
+func newStormThreads(b *testing.B, e *holesEnv, onComment func(i, j int, c *news.Comment, st *stormThreads)) *stormThreads {
+	b.Helper()
+	ctx := context.Background()
+	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
+	admin := e.account("root", "Root", news.RoleAdmin)
+	st := &stormThreads{rita: e.account("rita", "Rita Reader", news.RoleReader), sam: e.account("sam", "Sam Reader", news.RoleReader)}
+	s, _, _ := e.mod.Settings(ctx, 0)
+	s.CommentsPerMinute, s.CommentsPerMinuteIP, s.LikesPerMinute, s.LikesPerMinuteIP = 0, 0, 0, 0
+	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
+		b.Fatal(err)
+	}
+	st.post = e.publish(harbor, "Storm warning", "Rain all week.")
+	for i := range 50 {
+		writer := st.sam
+		if i%10 == 0 {
+			writer = st.rita
+		}
+		parent := int64(0)
+		for j := range 4 {
+			c, err := e.comments.Post(ctx, writer, discussion.Input{PostID: st.post.ID, ParentID: parent, IP: "192.0.2.7",
+				Body: fmt.Sprintf("Comment %d.%d on the storm.", i, j)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if j == 0 {
+				parent = c.ID
+			}
+			onComment(i, j, c, st)
+		}
+	}
+	return st
+}
+
 // countingWriter is a ResponseWriter that keeps only the status and the
 // size: a recorder's growing buffer would cost more than a cached page.
 type countingWriter struct {
@@ -131,37 +148,13 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 func BenchmarkArticlePageRerendered(b *testing.B) {
 	e := newHolesEnv(b)
 	ctx := context.Background()
-	harbor := e.account("harbor", "The Daily Harbor", news.RolePublisher)
-	admin := e.account("root", "Root", news.RoleAdmin)
-	rita := e.account("rita", "Rita Reader", news.RoleReader)
-	sam := e.account("sam", "Sam Reader", news.RoleReader)
-	s, _, _ := e.mod.Settings(ctx, 0)
-	s.CommentsPerMinute, s.CommentsPerMinuteIP, s.LikesPerMinute, s.LikesPerMinuteIP = 0, 0, 0, 0
-	if err := e.mod.SaveSettings(ctx, admin, 0, s); err != nil {
-		b.Fatal(err)
-	}
-	post := e.publish(harbor, "Storm warning", "Rain all week.")
 	var liked int64
-	for i := range 50 {
-		writer := sam
-		if i%10 == 0 {
-			writer = rita
+	st := newStormThreads(b, e, func(i, j int, c *news.Comment, _ *stormThreads) {
+		if i == 25 && j == 2 {
+			liked = c.ID
 		}
-		parent := int64(0)
-		for j := range 4 {
-			c, err := e.comments.Post(ctx, writer, discussion.Input{PostID: post.ID, ParentID: parent, IP: "192.0.2.7",
-				Body: fmt.Sprintf("Comment %d.%d on the storm.", i, j)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if j == 0 {
-				parent = c.ID
-			}
-			if i == 25 && j == 2 {
-				liked = c.ID
-			}
-		}
-	}
+	})
+	post, sam := st.post, st.sam
 	br := e.browser()
 	br.signIn("harbor")
 	session := "headline_session=" + cookie(b, br, e.srv.URL, "headline_session")
