@@ -205,7 +205,7 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		if !ok {
 			return nil, false, nil
 		}
-		return fragment(hd.frags.get("like\x00"+itoa(int(cv.ID)), func(b *bytes.Buffer) error {
+		return keptFragment(hd.frags.get("like\x00"+itoa(int(cv.ID)), func(b *bytes.Buffer) error {
 			c := *cv
 			c.Liked = true
 			return s.fragment(b, "comment-like", &c)
@@ -219,7 +219,7 @@ func (s *server) fillHole(r *http.Request, buf *bytes.Buffer, hd *holeData, st *
 		case st.postLiked:
 			social := hd.social
 			social.Liked = true
-			return fragment(hd.frags.get("post-like", func(b *bytes.Buffer) error {
+			return keptFragment(hd.frags.get("post-like", func(b *bytes.Buffer) error {
 				return s.fragment(b, "post-actions", &social)
 			}))
 		}
@@ -244,15 +244,15 @@ func (s *server) fillViewerHole(hd *holeData, st *readerState, h *pagecache.Hole
 	// The keys below name everything the fragment's template reads.
 	case "nav":
 		key := "nav\x00" + hd.path + "\x00" + v.Handle + "\x00" + v.Name + "\x00" + string(v.Role) + "\x00" + itoa(st.unread)
-		return fragment(s.frags.get(key, func(b *bytes.Buffer) error {
+		return keptFragment(s.frags.get(key, func(b *bytes.Buffer) error {
 			return s.fragment(b, "site-nav", &Base{Viewer: v, Path: hd.path, Social: s.following != nil, Unread: st.unread})
 		}))
 	case "follow":
 		f := st.follow
 		key := "follow\x00" + f.Handle + "\x00" + f.Action + "\x00" + f.Back + "\x00" + f.SigninURL + "\x00" + flags(f.Show, f.Guest, f.Following)
-		return fragment(s.frags.get(key, func(b *bytes.Buffer) error { return s.fragment(b, "follow-button", f) }))
+		return keptFragment(s.frags.get(key, func(b *bytes.Buffer) error { return s.fragment(b, "follow-button", f) }))
 	case "form":
-		return fragment(s.frags.get("form\x00"+v.Handle+"\x00"+v.Name, func(b *bytes.Buffer) error {
+		return keptFragment(s.frags.get("form\x00"+v.Handle+"\x00"+v.Name, func(b *bytes.Buffer) error {
 			return s.fragment(b, "comment-form-who", &articlePage{Base: Base{Viewer: v}, Form: commentForm{ViewerName: v.Name}})
 		}))
 	case "own":
@@ -268,7 +268,7 @@ func (s *server) fillViewerHole(hd *holeData, st *readerState, h *pagecache.Hole
 			return nil, false, nil
 		}
 		// Per cached page: the links carry the page's address.
-		return fragment(hd.frags.get("own\x00"+itoa(int(cv.ID))+flags(edit, del), func(b *bytes.Buffer) error {
+		return keptFragment(hd.frags.get("own\x00"+itoa(int(cv.ID))+flags(edit, del), func(b *bytes.Buffer) error {
 			c := *cv
 			c.CanEdit, c.CanDelete = edit, del
 			return s.fragment(b, "comment-own", &c)
@@ -330,8 +330,9 @@ func (f *fragMemo) get(key string, render func(*bytes.Buffer) error) ([]byte, er
 	return b, nil
 }
 
-// fragment is a kept fragment as fillHole answers it: sent as it is.
-func fragment(b []byte, err error) ([]byte, bool, error) {
+// keptFragment is a fragment from a memo as fillHole answers it: sent as
+// it is. (Not to be confused with server.fragment, which renders one.)
+func keptFragment(b []byte, err error) ([]byte, bool, error) {
 	if err != nil {
 		return nil, true, err
 	}
